@@ -1,0 +1,236 @@
+"""State-changing operations of the portal core: audit, notifications, reference data."""
+
+import csv
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import AuditEvent, Authority, IndustryField, Notification, PlatformCategory, User
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_audit(
+    *,
+    event_type: str,
+    actor: User | None = None,
+    request=None,
+    username: str = "",
+    obj=None,
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Append one audit event; ``obj`` is any model instance the event is about."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        username = username or actor.get_username()
+    else:
+        actor = None
+    return AuditEvent.objects.create(
+        event_type=event_type,
+        actor=actor,
+        username=username[:150],
+        ip_address=client_ip(request),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        changes=changes or {},
+    )
+
+
+# --- Notifications: an outbox written in the caller's transaction, delivered after commit ------------------------
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    subject: str,
+    body: str,
+    link: str = "",
+    dedup_key: str | None = None,
+) -> list[Notification]:
+    """Queue an in-app message (and its e-mail) for each recipient, inside the caller's transaction.
+
+    The e-mail is handed to Celery only after the transaction commits, so a rolled-back change sends nothing. When the
+    broker is down at that moment the row stays undelivered and ``retry_undelivered_notifications`` sends it later.
+    A ``dedup_key`` (suffixed per recipient) makes a re-run queue nothing twice.
+    """
+    rows = [
+        Notification(
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            link=link,
+            dedup_key=f"{dedup_key}:{recipient.pk}" if dedup_key else None,
+        )
+        for recipient in recipients
+    ]
+    if dedup_key:
+        existing = set(
+            Notification.objects.filter(dedup_key__in=[row.dedup_key for row in rows]).values_list(
+                "dedup_key", flat=True
+            )
+        )
+        rows = [row for row in rows if row.dedup_key not in existing]
+    created = [row for row in rows if _insert_once(row)]
+    if created:
+        ids = [row.pk for row in created]
+        transaction.on_commit(lambda: enqueue_delivery(ids))
+    return created
+
+
+def _insert_once(row: Notification) -> bool:
+    """Insert a row; when a concurrent run inserted the same dedup key first, skip it (the constraint decides)."""
+    if row.dedup_key is None:
+        row.save()
+        return True
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return False
+    return True
+
+
+def enqueue_delivery(notification_ids: list[int]) -> None:
+    from .tasks import deliver_notification
+
+    for notification_id in notification_ids:
+        try:
+            deliver_notification.delay(notification_id)
+        except Exception:  # the broker is unreachable: the row stays undelivered for the retry job
+            logger.warning("Could not queue notification %s; the retry job will deliver it.", notification_id)
+
+
+def deliver_notification(*, notification_id: int) -> bool:
+    """Send one notification's e-mail unless it was sent already. Returns whether it was sent now.
+
+    The row stays locked while the mail goes out, so a task and the retry job racing for it send it once.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, delivered_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        address = notification.recipient.email
+        if not address:
+            notification.last_error = "no e-mail address: in-app only"
+            notification.delivered_at = timezone.now()
+            notification.save(update_fields=["last_error", "delivered_at"])
+            return False
+        try:
+            send_mail(
+                subject=notification.subject,
+                message=_email_text(notification),
+                from_email=None,
+                recipient_list=[address],
+            )
+        except Exception as error:
+            Notification.objects.filter(pk=notification.pk).update(
+                email_attempts=F("email_attempts") + 1, last_error=str(error)[:2000]
+            )
+            logger.warning("E-mail for notification %s failed: %s", notification.pk, error)
+            return False
+        notification.delivered_at = timezone.now()
+        notification.email_attempts += 1
+        notification.last_error = ""
+        notification.save(update_fields=["delivered_at", "email_attempts", "last_error"])
+        return True
+
+
+def _email_text(notification: Notification) -> str:
+    if not notification.link:
+        return notification.body
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    return f"{notification.body}\n\n{base}{notification.link}"
+
+
+def retry_undelivered_notifications(*, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Deliver every notification still waiting (broker was down, mail server failed). Returns how many were sent."""
+    cutoff = timezone.now() - older_than
+    waiting = Notification.objects.filter(
+        delivered_at__isnull=True,
+        created_at__lte=cutoff,
+        email_attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
+    ).values_list("pk", flat=True)
+    return sum(deliver_notification(notification_id=pk) for pk in list(waiting))
+
+
+def mark_notifications_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())
+
+
+# --- Reference data --------------------------------------------------------------------------------------------
+
+
+def _read_csv(name: str) -> list[dict]:
+    with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def load_reference_data() -> dict[str, int]:
+    """Create or update authorities, industry fields and platform categories from the CSVs shipped in the project.
+
+    Idempotent: a second run leaves the same rows. Entries no longer in a file are deactivated, never deleted,
+    because filings refer to them.
+    """
+    counts = {}
+    authorities = _read_csv("authorities.csv")
+    for row in authorities:
+        Authority.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "kind": row["kind"],
+                "authority_zh": row["authority_zh"],
+                "is_active": True,
+            },
+        )
+    Authority.objects.exclude(code__in=[row["code"] for row in authorities]).update(is_active=False)
+    counts["authorities"] = len(authorities)
+
+    fields = _read_csv("industry-fields.csv")
+    for position, row in enumerate(fields):
+        IndustryField.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "group": row["group"],
+                "position": position,
+                "is_active": True,
+            },
+        )
+    IndustryField.objects.exclude(code__in=[row["code"] for row in fields]).update(is_active=False)
+    counts["industry_fields"] = len(fields)
+
+    categories = _read_csv("platform-categories.csv")
+    for row in categories:
+        PlatformCategory.objects.update_or_create(
+            code=row["code"],
+            defaults={"name_zh": row["name_zh"], "name_en": row["name_en"], "is_active": True},
+        )
+    PlatformCategory.objects.exclude(code__in=[row["code"] for row in categories]).update(is_active=False)
+    counts["platform_categories"] = len(categories)
+    return counts
