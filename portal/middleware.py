@@ -28,9 +28,11 @@ class IdleSessionTimeoutMiddleware:
                 # Logging out here is the timeout, not the user's own logout: tell the logout signal so.
                 request.session_expired = True
                 logout(request)
-                messages.warning(request, _("您已超过 %(minutes)d 分钟未操作，为保障账户安全，请重新登录。") % {
-                    "minutes": settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60
-                })
+                messages.warning(
+                    request,
+                    _("您已超过 %(minutes)d 分钟未操作，为保障账户安全，请重新登录。")
+                    % {"minutes": settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60},
+                )
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)

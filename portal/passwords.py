@@ -30,4 +30,3 @@ class CharacterClassValidator:
             "密码须包含大写字母、小写字母、数字、符号中的至少 %(count)d 类。",
             self.min_classes,
         ) % {"count": self.min_classes}
-

@@ -32,7 +32,9 @@ def lockout_response(request, original_response=None, credentials=None):
     """What django-axes shows once an account is locked: the login page with the reason, status 403."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     form = LoginForm(request, data=None, initial={"username": (credentials or {}).get("username", "")})
-    message = _("登录失败次数过多（连续 %(limit)d 次），账户已被锁定 %(minutes)d 分钟。请稍后再试，或联系系统管理员解锁。") % {
+    message = _(
+        "登录失败次数过多（连续 %(limit)d 次），账户已被锁定 %(minutes)d 分钟。请稍后再试，或联系系统管理员解锁。"
+    ) % {
         "limit": settings.AXES_FAILURE_LIMIT,
         "minutes": minutes,
     }

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("seed_demo creates accounts with a published password and refuses to run with DEBUG=0.")
         users = seed_demo()
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for user in users:
             where = user.organisation or (user.authority.authority_zh if user.authority else "")
             self.stdout.write(f"  {user.username:<10} {user.get_role_display()}  {where}")

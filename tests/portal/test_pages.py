@@ -1,0 +1,87 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from portal.models import Role, User
+
+
+@pytest.mark.django_db
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("login") + "?next=/"
+
+
+@pytest.mark.django_db
+def test_login_page_is_in_chinese(client):
+    page = client.get(reverse("login")).content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "用户登录" in page
+
+
+@pytest.mark.parametrize(
+    "username, role_text, panel",
+    [
+        ("lead-a", "牵头单位用户", "本单位尚无创新联合体备案"),
+        ("jiangning", "区（园区）科技局", "辖区内暂无待初审的备案申请"),
+        ("city", "市科技局", "暂无待市科技局审核的备案申请"),
+        ("admin", "系统管理员", "进入管理后台"),
+    ],
+)
+@pytest.mark.django_db
+def test_home_page_shows_the_roles_work(client, demo_users, username, role_text, panel):
+    client.force_login(demo_users[username])
+    page = client.get(reverse("home")).content.decode()
+    assert f"您的角色是：{role_text}" in page
+    assert panel in page
+
+
+@pytest.mark.django_db
+def test_officer_home_names_their_authority(client, demo_users):
+    client.force_login(demo_users["xuanwu"])
+    assert "玄武区科学技术局" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_link_only_for_staff(client, demo_users):
+    client.force_login(demo_users["lead-a"])
+    assert reverse("admin:index") not in client.get(reverse("home")).content.decode()
+    client.force_login(demo_users["admin"])
+    assert reverse("admin:index") in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switch_to_english(client, demo_users):
+    client.force_login(demo_users["city"])
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "Workbench" in page
+
+
+@pytest.mark.django_db
+def test_friendly_404_page(client, demo_users, settings):
+    settings.DEBUG = False
+    client.force_login(demo_users["city"])
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_without_debug(settings, reference_data):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=0"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_every_role_and_is_repeatable(reference_data, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert User.objects.filter(role=Role.DISTRICT_OFFICER).values("authority").distinct().count() >= 2
+    assert User.objects.filter(role=Role.LEAD_UNIT).values("organisation").distinct().count() == 2
+    assert User.objects.count() == 6
