@@ -55,15 +55,16 @@ def login(base: str, username: str) -> str:
 def test_run_dev_serves_with_worker_and_beat_and_stops_on_ctrl_c(dev_env, tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = open(tmp_path / "run-dev.log", "w+")
-    process = subprocess.Popen(
-        ["bin/run-dev"],
-        cwd=ROOT,
-        env=dict(dev_env, PORT=f"127.0.0.1:{port}"),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    log_path = tmp_path / "run-dev.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            ["bin/run-dev"],
+            cwd=ROOT,
+            env=dict(dev_env, PORT=f"127.0.0.1:{port}"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
 
         def login_page_served():
@@ -72,11 +73,11 @@ def test_run_dev_serves_with_worker_and_beat_and_stops_on_ctrl_c(dev_env, tmp_pa
             except OSError:
                 return False
 
-        assert wait_until(login_page_served, 60), Path(log.name).read_text()
+        assert wait_until(login_page_served, 60), log_path.read_text()
         assert "您的角色是：市科技局" in login(base, "city")
 
         def output():
-            return Path(log.name).read_text()
+            return log_path.read_text()
 
         assert wait_until(lambda: " ready." in output() and "beat: Starting" in output(), 60), output()
     finally:
