@@ -1,10 +1,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation
+from .models import Organisation, User
 from .uscc import normalise_uscc, validate_uscc
 
 
@@ -53,3 +55,58 @@ class OrganisationForm(forms.ModelForm):
         self.fields["jurisdiction"].queryset = self.fields["jurisdiction"].queryset.filter(is_active=True)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("保存")))
+
+
+class RegistrationOrganisationForm(OrganisationForm):
+    """The organisation part of self-registration. A USCC already registered is refused by the service, which tells
+    the user whom to ask, so the model's generic uniqueness message is not used here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.helper.inputs = []
+        for name in ("address", "contact_name", "contact_phone", "contact_email"):
+            self.fields[name].required = True
+
+    def validate_unique(self):
+        exclude = self._get_validation_exclusions()
+        exclude.add("uscc")
+        self.instance.validate_unique(exclude=exclude)
+
+
+class AccountForm(forms.Form):
+    """A lead-unit user's own account: used at registration and when a colleague is added."""
+
+    username = forms.RegexField(
+        label=_("用户名"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("登录时使用，字母、数字或 @ . + - _。"),
+    )
+    last_name = forms.CharField(label=_("姓名"), max_length=150)
+    email = forms.EmailField(label=_("电子邮箱"), help_text=_("接收审核结果等通知。"))
+    phone = forms.CharField(label=_("手机号码"), max_length=32, required=False)
+    password1 = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput(render_value=False))
+    password2 = forms.CharField(label=_("确认密码"), strip=False, widget=forms.PasswordInput(render_value=False))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif password1:
+            candidate = User(username=cleaned.get("username", ""), last_name=cleaned.get("last_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def account_data(self) -> dict:
+        return {key: self.cleaned_data[key] for key in ("username", "last_name", "email", "phone")}

@@ -11,8 +11,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import AuditEvent, Authority, IndustryField, Notification, PlatformCategory, User
+from .exceptions import DomainError
+from .models import AuditEvent, Authority, IndustryField, Notification, Organisation, PlatformCategory, Role, User
+from .uscc import normalise_uscc
 
 logger = logging.getLogger(__name__)
 
@@ -234,3 +237,61 @@ def load_reference_data() -> dict[str, int]:
     PlatformCategory.objects.exclude(code__in=[row["code"] for row in categories]).update(is_active=False)
     counts["platform_categories"] = len(categories)
     return counts
+
+
+# --- Accounts ----------------------------------------------------------------------------------------------------
+
+
+def _existing_organisation_message(organisation: Organisation) -> str:
+    return _(
+        "统一社会信用代码 %(uscc)s 已注册为单位“%(name)s”，不能重复注册。请联系该单位已注册的用户"
+        "（单位联系人：%(contact)s），由其在“本单位”页面为您添加账户。"
+    ) % {"uscc": organisation.uscc, "name": organisation.name, "contact": organisation.contact_name or _("未填写")}
+
+
+@transaction.atomic
+def register_lead_unit(*, organisation: dict, account: dict, password: str, request=None) -> User:
+    """Self-registration: a new organisation and its first lead-unit user. An existing USCC is refused."""
+    uscc = normalise_uscc(organisation["uscc"])
+    existing = Organisation.objects.filter(uscc=uscc).first()
+    if existing is not None:
+        raise DomainError(_existing_organisation_message(existing), field="uscc")
+    try:
+        with transaction.atomic():
+            new_organisation = Organisation.objects.create(**dict(organisation, uscc=uscc))
+    except IntegrityError:  # registered by someone else a moment ago
+        raise DomainError(_existing_organisation_message(Organisation.objects.get(uscc=uscc)), field="uscc") from None
+    user = _create_lead_unit_user(organisation=new_organisation, account=account, password=password)
+    record_audit(
+        event_type=AuditEvent.Type.RECORD_CHANGED,
+        actor=user,
+        request=request,
+        obj=new_organisation,
+        changes={"action": "register_organisation", "uscc": uscc, "user": user.username},
+    )
+    return user
+
+
+@transaction.atomic
+def add_colleague(*, actor: User, account: dict, password: str, request=None) -> User:
+    """A lead-unit user gives a colleague an account in the same organisation."""
+    if actor.role != Role.LEAD_UNIT or actor.organisation_id is None:
+        raise DomainError(_("只有牵头单位用户可以为本单位添加账户。"))
+    user = _create_lead_unit_user(organisation=actor.organisation, account=account, password=password)
+    record_audit(
+        event_type=AuditEvent.Type.RECORD_CHANGED,
+        actor=actor,
+        request=request,
+        obj=user,
+        changes={"action": "add_colleague", "organisation": actor.organisation.uscc, "user": user.username},
+    )
+    return user
+
+
+def _create_lead_unit_user(*, organisation: Organisation, account: dict, password: str) -> User:
+    if User.objects.filter(username__iexact=account["username"]).exists():
+        raise DomainError(_("用户名“%(username)s”已被使用，请换一个。") % account, field="username")
+    user = User(role=Role.LEAD_UNIT, organisation=organisation, **account)
+    user.set_password(password)
+    user.save()
+    return user

@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import auth, home, notifications
+from .views import accounts, auth, home, notifications
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/register/", accounts.register, name="register"),
+    path("organisation/", accounts.organisation, name="organisation"),
     path("notifications/", notifications.inbox, name="inbox"),
     path("notifications/<int:pk>/", notifications.open_notification, name="notification"),
     path("notifications/read-all/", notifications.mark_all_read, name="notifications_read_all"),
