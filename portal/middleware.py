@@ -12,6 +12,21 @@ from .services import record_audit
 LAST_ACTIVITY_KEY = "portal_last_activity"
 
 
+class ChineseUnlessChosenMiddleware:
+    """The portal speaks Simplified Chinese unless the user picks English with the language switch (a cookie).
+
+    Placed before LocaleMiddleware: it hides the browser's Accept-Language so that an English-language browser on
+    a bureau's desk still gets the Chinese portal.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class IdleSessionTimeoutMiddleware:
     """Ends a session that has been idle longer than ``SESSION_IDLE_TIMEOUT`` and sends the user back to login."""
 

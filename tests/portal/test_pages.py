@@ -85,3 +85,10 @@ def test_seed_demo_creates_every_role_and_is_repeatable(reference_data, settings
     assert User.objects.filter(role=Role.DISTRICT_OFFICER).values("authority").distinct().count() >= 2
     assert User.objects.filter(role=Role.LEAD_UNIT).values("organisation").distinct().count() == 2
     assert User.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_english_browser_still_gets_chinese_until_the_user_switches(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "用户登录" in page
