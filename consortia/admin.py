@@ -1,0 +1,65 @@
+from decimal import Decimal
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import AuditEvent
+from portal.services import record_audit
+
+from .models import EligibilityThresholds
+
+
+def _audit_value(value):
+    # JSON keeps Decimals as text, exactly as typed ("5.00"), rather than as a float that may not round-trip.
+    return str(value) if isinstance(value, Decimal) else value
+
+
+@admin.register(EligibilityThresholds)
+class EligibilityThresholdsAdmin(admin.ModelAdmin):
+    """One row of numbers the eligibility rules read; every change is in the audit trail with its actor."""
+
+    fieldsets = (
+        (None, {"fields": ("members_min", "period_max_years", "justification_min_length")}),
+        (
+            _("研发投入强度分档（优先指标，不作为否决条件）"),
+            {
+                "fields": (
+                    "rd_band_small_revenue_max",
+                    "rd_band_medium_revenue_max",
+                    "rd_intensity_small_min",
+                    "rd_intensity_medium_min",
+                    "rd_intensity_large_min",
+                )
+            },
+        ),
+    )
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request):
+        return False  # there is exactly one row, made by a migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # A list of one row is a detour: go straight to its form.
+        row = EligibilityThresholds.load()
+        return redirect(reverse("admin:consortia_eligibilitythresholds_change", args=[row.pk]))
+
+    def save_model(self, request, obj, form, change):
+        before = EligibilityThresholds.objects.filter(pk=obj.pk).first()
+        super().save_model(request, obj, form, change)
+        for field in form.changed_data:
+            record_audit(
+                event_type=AuditEvent.Type.RECORD_CHANGED,
+                actor=request.user,
+                request=request,
+                obj=obj,
+                changes={
+                    "field": field,
+                    "old": _audit_value(getattr(before, field)) if before else None,
+                    "new": _audit_value(getattr(obj, field)),
+                },
+            )
