@@ -51,6 +51,8 @@ class EligibilityThresholdsAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = EligibilityThresholds.objects.filter(pk=obj.pk).first()
         super().save_model(request, obj, form, change)
+        # Read back, so that old and new are in the same stored form (2.5 typed is "2.50" stored, like the old "3.00").
+        after = EligibilityThresholds.objects.get(pk=obj.pk)
         for field in form.changed_data:
             record_audit(
                 event_type=AuditEvent.Type.RECORD_CHANGED,
@@ -60,6 +62,6 @@ class EligibilityThresholdsAdmin(admin.ModelAdmin):
                 changes={
                     "field": field,
                     "old": _audit_value(getattr(before, field)) if before else None,
-                    "new": _audit_value(getattr(obj, field)),
+                    "new": _audit_value(getattr(after, field)),
                 },
             )

@@ -96,10 +96,10 @@ _TYPE_WORDS = {
     "string": gettext_noop("文本"),
     "number": gettext_noop("数字"),
     "integer": gettext_noop("整数"),
-    "boolean": gettext_noop("true 或 false"),
-    "object": gettext_noop("对象 {…}"),
-    "array": gettext_noop("数组 […]"),
-    "null": "null",
+    "boolean": gettext_noop("布尔值（true 或 false）"),
+    "object": gettext_noop("对象（{…}）"),
+    "array": gettext_noop("数组（[…]）"),
+    "null": gettext_noop("空值（null）"),
 }
 _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
