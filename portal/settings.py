@@ -148,6 +148,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private-media")))
 MEDIA_URL = "/private-media-not-served/"
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+# Filing numbers issued on approval (DESIGN §3): {year} and {number} are filled in, sequential per year.
+FILING_NUMBER_PATTERN = env.str("FILING_NUMBER_PATTERN", default="宁创联备〔{year}〕{number:03d}号")
 # Uploads above this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,0 +1,54 @@
+"""The filing notice (备案通知书): a one- or two-page A4 PDF issued with the filing number on approval (DESIGN §3).
+
+The notice is a Django template rendered to PDF by WeasyPrint. The same data always gives the same bytes: the PDF's
+dates come from the filing date and its identifier from the filing number, never from the clock, so a notice can be
+re-issued and checked against the SHA-256 recorded when it was first issued.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+TEMPLATE = "reviews/filing_notice.html"
+GUIDELINE = "《南京市级创新联合体备案建设工作指引》（宁科规〔2025〕2号）"
+
+
+@dataclass(frozen=True)
+class NoticeData:
+    filing_number: str
+    consortium_name: str
+    lead_unit_name: str
+    member_names: list[str]
+    industry_field_name: str
+    start_date: date
+    end_date: date
+    filed_on: date
+    issuer: str = "南京市科学技术局"
+
+
+def chinese_date(day: date) -> str:
+    """2026年11月25日 — the form of dates in official documents (GB/T 9704: Arabic numerals, no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def render_filing_notice(data: NoticeData) -> bytes:
+    html = render_to_string(
+        TEMPLATE,
+        {
+            "notice": data,
+            "guideline": GUIDELINE,
+            "period": f"{chinese_date(data.start_date)}至{chinese_date(data.end_date)}",
+            "filed_on": chinese_date(data.filed_on),
+            # Read by WeasyPrint as the PDF's CreationDate and ModDate: fixed by the data, not by the clock.
+            "pdf_date": data.filed_on.isoformat(),
+        },
+    )
+    identifier = hashlib.md5(f"{data.filing_number}|{data.filed_on.isoformat()}".encode(), usedforsecurity=False)
+    return HTML(string=html).write_pdf(pdf_identifier=identifier.hexdigest().encode("ascii"))
+
+
+def notice_sha256(pdf: bytes) -> str:
+    return hashlib.sha256(pdf).hexdigest()
