@@ -65,7 +65,7 @@ class RegistrationOrganisationForm(OrganisationForm):
         super().__init__(*args, **kwargs)
         self.helper.form_tag = False
         self.helper.inputs = []
-        for name in ("address", "contact_name", "contact_phone", "contact_email"):
+        for name in ("jurisdiction", "address", "contact_name", "contact_phone", "contact_email"):
             self.fields[name].required = True
 
     def validate_unique(self):

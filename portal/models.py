@@ -87,8 +87,14 @@ class Organisation(models.Model):
     name = models.CharField(_("单位名称"), max_length=200)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
     kind = models.CharField(_("单位类型"), max_length=16, choices=Kind.choices)
+    # Required of lead units (their district pre-screens the filing); members may be outside Nanjing.
     jurisdiction = models.ForeignKey(
-        Authority, verbose_name=_("属地主管部门"), on_delete=models.PROTECT, related_name="organisations"
+        Authority,
+        verbose_name=_("属地主管部门"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
     )
     address = models.CharField(_("地址"), max_length=255, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)

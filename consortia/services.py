@@ -1,0 +1,261 @@
+"""What lead units do to their filings: create, edit section by section, upload documents, submit, withdraw."""
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from portal.exceptions import DomainError
+from portal.models import AuditEvent, Organisation, Role, User
+from portal.services import notify, record_audit
+from portal.uscc import normalise_uscc
+from reviews.services import perform_action
+
+from .documents import check_pdf
+from .eligibility import validate_document
+from .models import Consortium, Document, Governance, LeadUnit, Membership, Section, Submission
+from .selectors import section_checklist
+from .snapshots import evaluate_filing, filing_details, filing_document, load_filing
+from .states import EDITABLE
+
+JUSTIFICATIONS = "justifications"  # versioned like a section: edited on the eligibility page
+
+
+class StaleSection(DomainError):
+    """Someone else saved the section after this user loaded it; nothing was saved."""
+
+    def __init__(self, *, section: str, saved_by: str, saved_at: datetime | None, version: int):
+        when = timezone.localtime(saved_at).strftime("%Y-%m-%d %H:%M") if saved_at else ""
+        super().__init__(
+            _(
+                "保存未成功：在您打开本页之后，%(who)s 于 %(when)s 保存了“%(section)s”。"
+                "为避免覆盖他人的修改，您的内容未保存。请核对下方对方保存的内容，确认后再次保存。"
+            )
+            % {"who": saved_by, "when": when, "section": section_label(section)}
+        )
+        self.section = section
+        self.version = version
+
+
+def section_label(section: str) -> str:
+    return str(Section(section).label) if section in Section.values else _("说明理由")
+
+
+@dataclass(frozen=True)
+class SectionVersion:
+    number: int
+    saved_by: str
+    saved_at: datetime | None
+
+
+def section_version(consortium: Consortium, section: str) -> SectionVersion:
+    entry = consortium.section_versions.get(section) or {}
+    return SectionVersion(
+        number=int(entry.get("version", 0)),
+        saved_by=entry.get("by", ""),
+        saved_at=parse_datetime(entry["at"]) if entry.get("at") else None,
+    )
+
+
+def _check_lead_user(consortium: Consortium, actor: User) -> None:
+    if actor.role != Role.LEAD_UNIT or actor.organisation_id != consortium.lead_organisation_id:
+        raise DomainError(_("只有牵头单位的用户可以修改本备案。"))
+
+
+def _check_editable(consortium: Consortium) -> None:
+    if consortium.status not in EDITABLE:
+        raise DomainError(_("备案处于“%(status)s”状态，不能修改。") % {"status": consortium.get_status_display()})
+
+
+@transaction.atomic
+def create_filing(*, actor: User, name: str) -> Consortium:
+    """A new draft led by the actor's organisation."""
+    if actor.role != Role.LEAD_UNIT or actor.organisation_id is None:
+        raise DomainError(_("只有牵头单位用户可以创建备案。"))
+    name = name.strip()
+    if not name:
+        raise DomainError(_("请填写联合体名称。"), field="name")
+    consortium = Consortium.objects.create(name=name, lead_organisation=actor.organisation, created_by=actor)
+    LeadUnit.objects.create(consortium=consortium)
+    Governance.objects.create(consortium=consortium)
+    record_audit(event_type=AuditEvent.Type.RECORD_CHANGED, actor=actor, obj=consortium, changes={"action": "create"})
+    return consortium
+
+
+def save_section(
+    *,
+    consortium_id: int,
+    actor: User,
+    section: str,
+    loaded_version: int,
+    apply: Callable[[Consortium], None],
+) -> Consortium:
+    """Save one section of a draft: ``apply`` writes the section's data. Refused, with nothing written, when the
+    filing is not the actor's to edit, not editable in its state, or someone saved this section after the actor
+    loaded it (``loaded_version``)."""
+    with transaction.atomic():
+        consortium = Consortium.objects.select_for_update().get(pk=consortium_id)
+        _check_lead_user(consortium, actor)
+        _check_editable(consortium)
+        current = section_version(consortium, section)
+        if current.number != loaded_version:
+            raise StaleSection(
+                section=section, saved_by=current.saved_by, saved_at=current.saved_at, version=current.number
+            )
+        apply(consortium)
+        consortium.section_versions[section] = {
+            "version": current.number + 1,
+            "by": str(actor),
+            "at": timezone.now().isoformat(),
+        }
+        consortium.save()
+        record_audit(
+            event_type=AuditEvent.Type.RECORD_CHANGED,
+            actor=actor,
+            obj=consortium,
+            changes={"action": "save_section", "section": section, "version": current.number + 1},
+        )
+    return consortium
+
+
+def find_or_create_member_organisation(*, uscc: str, name: str, kind: str) -> Organisation:
+    """The organisation with this USCC, or a new one (members need not have registered in the portal)."""
+    uscc = normalise_uscc(uscc)
+    organisation = Organisation.objects.filter(uscc=uscc).first()
+    if organisation is not None:
+        return organisation
+    try:
+        with transaction.atomic():
+            return Organisation.objects.create(uscc=uscc, name=name.strip(), kind=kind)
+    except IntegrityError:  # created by someone else a moment ago
+        return Organisation.objects.get(uscc=uscc)
+
+
+def add_member(*, consortium: Consortium, organisation: Organisation, details: dict) -> Membership:
+    """Called inside ``save_section(section=MEMBERS)``."""
+    if organisation.pk == consortium.lead_organisation_id:
+        raise DomainError(_("该单位是本联合体的牵头单位，不能同时作为参与单位。"), field="uscc")
+    if consortium.memberships.filter(organisation=organisation, left_on__isnull=True).exists():
+        raise DomainError(
+            _("统一社会信用代码 %(uscc)s（%(name)s）已是本联合体的参与单位，不能重复添加。")
+            % {"uscc": organisation.uscc, "name": organisation.name},
+            field="uscc",
+        )
+    return Membership.objects.create(consortium=consortium, organisation=organisation, **details)
+
+
+def remove_member(*, consortium: Consortium, membership_id: int) -> None:
+    """Called inside ``save_section(section=MEMBERS)``. A member named as responsible for a task stays until the
+    task no longer names it; a draft's member is deleted, a filed consortium's member leaves (history)."""
+    membership = consortium.memberships.select_related("organisation").get(pk=membership_id, left_on__isnull=True)
+    tasks = list(consortium.tasks.filter(responsible_units=membership.organisation).values_list("title", flat=True))
+    if tasks:
+        raise DomainError(
+            _("“%(name)s”仍是攻关任务“%(tasks)s”的承担单位，请先在攻关任务中调整承担单位，再移除该参与单位。")
+            % {"name": membership.organisation.name, "tasks": "”“".join(tasks)}
+        )
+    consortium.funding_lines.filter(organisation=membership.organisation).delete()
+    if consortium.submitted_at is None:
+        membership.delete()
+    else:
+        membership.left_on = timezone.localdate()
+        membership.save(update_fields=["left_on"])
+
+
+def upload_document(*, consortium: Consortium, actor: User, kind: str, uploaded_file) -> Document:
+    """Called inside ``save_section(section=DOCUMENTS)``: a PDF checked by its content, stored privately."""
+    checked = check_pdf(uploaded_file)
+    document = Document(
+        consortium=consortium,
+        kind=kind,
+        original_name=uploaded_file.name[:255],
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    document.file.save("upload.pdf", uploaded_file, save=False)
+    document.save()
+    return document
+
+
+def delete_document(*, consortium: Consortium, document_id: int) -> None:
+    document = consortium.documents.get(pk=document_id)
+    stored = document.file
+    document.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+def evaluation_record(evaluation) -> dict:
+    """An evaluation as stored with a submission: DESIGN §9's output plus what reviewers need to read it."""
+    record = evaluation.as_dict()
+    for stored, result in zip(record["results"], evaluation.results, strict=True):
+        stored.update(title=result.title, justification=result.justification)
+    record["thresholds"] = dataclasses.asdict(evaluation.thresholds)
+    record["evaluated_on"] = evaluation.evaluated_on.isoformat()
+    return record
+
+
+def submit_filing(*, consortium_id: int, actor: User) -> Submission:
+    """Submit (or resubmit after a return) to district pre-screening, keeping an immutable snapshot of exactly what
+    was submitted and its eligibility results. Refused while a section is incomplete or a condition fails."""
+    submission = None
+
+    def take_snapshot(consortium: Consortium, transition) -> None:
+        nonlocal submission
+        _check_lead_user(consortium, actor)
+        filing = load_filing(consortium.pk)
+        incomplete = [status for status in section_checklist(filing) if not status.complete]
+        if incomplete:
+            raise DomainError(
+                _("以下部分尚未填写完整，不能提交：%(sections)s。")
+                % {"sections": "；".join(f"{status.label}（{'、'.join(status.missing)}）" for status in incomplete)}
+            )
+        evaluation = evaluate_filing(filing)
+        if not evaluation.eligible:
+            failing = [result for result in evaluation.results if result.blocks]
+            raise DomainError(
+                _("以下条件尚未满足，不能提交：%(rules)s。请在“条件核验”页面查看原因。")
+                % {"rules": "；".join(f"{r.title}（{r.clause_label}）" for r in failing)}
+            )
+        document = filing_document(filing)
+        problems = validate_document(document)
+        if problems:  # the checklist should have caught these; never store a snapshot that is not a valid document
+            raise DomainError(_("备案内容不完整：%(problems)s") % {"problems": "；".join(map(str, problems))})
+        submission = Submission.objects.create(
+            consortium=consortium,
+            number=consortium.submissions.count() + 1,
+            submitted_by=actor,
+            document=document,
+            details=filing_details(filing),
+            eligibility=evaluation_record(evaluation),
+        )
+        consortium.submitted_at = submission.submitted_at
+
+    def notify_district(consortium: Consortium, transition) -> None:
+        jurisdiction = consortium.lead_organisation.jurisdiction
+        officers = User.objects.filter(role=Role.DISTRICT_OFFICER, authority=jurisdiction, is_active=True)
+        notify(
+            recipients=officers,
+            subject=_("新的创新联合体备案申请待初审：%(name)s") % {"name": consortium.name},
+            body=_("%(lead)s 提交了“%(name)s”的备案申请（第 %(number)d 次提交），请登录平台进行初审。")
+            % {"lead": consortium.lead_organisation.name, "name": consortium.name, "number": submission.number},
+            link=reverse("consortia:detail", args=[consortium.pk]),
+        )
+
+    perform_action(
+        consortium_id=consortium_id, action="submit", actor=actor, before=take_snapshot, after=notify_district
+    )
+    return submission
+
+
+def withdraw_filing(*, consortium_id: int, actor: User) -> Consortium:
+    def check(consortium: Consortium, transition) -> None:
+        _check_lead_user(consortium, actor)
+
+    return perform_action(consortium_id=consortium_id, action="withdraw", actor=actor, before=check)
