@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", notifications.inbox, name="inbox"),
     path("notifications/<int:pk>/", notifications.open_notification, name="notification"),
     path("notifications/read-all/", notifications.mark_all_read, name="notifications_read_all"),
+    path("filings/", include("consortia.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

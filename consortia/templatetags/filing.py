@@ -1,0 +1,33 @@
+"""Names users know for the codes in a filing document (the exchange format stores codes)."""
+
+from django import template
+
+from portal.models import IndustryField, PlatformCategory
+
+from ..eligibility.filing import CHAIN_POSITIONS, PLATFORM_LEVELS, TECHNOLOGY_KINDS, UNIT_KINDS
+from ..models import Document
+
+register = template.Library()
+
+VOCABULARIES = {
+    "unit_kind": UNIT_KINDS,
+    "technology_kind": TECHNOLOGY_KINDS,
+    "chain_position": CHAIN_POSITIONS,
+    "platform_level": PLATFORM_LEVELS,
+    "document_kind": dict(Document.Kind.choices),
+}
+
+
+@register.filter
+def label(code, vocabulary: str):
+    return VOCABULARIES[vocabulary].get(code, code or "—")
+
+
+@register.filter
+def field_name(code):
+    return IndustryField.objects.filter(code=code).values_list("name_zh", flat=True).first() or code or "—"
+
+
+@register.filter
+def platform_category_name(code):
+    return PlatformCategory.objects.filter(code=code).values_list("name_zh", flat=True).first() or code or "—"

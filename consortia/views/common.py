@@ -1,0 +1,27 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from ..models import Consortium
+from ..snapshots import load_filing
+
+
+def visible_filing(request, pk: int) -> Consortium:
+    """The consortium if the user may see it, else 404 (a guessed URL reveals nothing)."""
+    get_object_or_404(Consortium.objects.visible_to(request.user).only("pk"), pk=pk)
+    return load_filing(pk)
+
+
+def editable_filing(request, pk: int) -> Consortium:
+    """The consortium for its lead unit's users; others who may see it are refused (403)."""
+    consortium = visible_filing(request, pk)
+    user = request.user
+    if not (user.is_lead_unit and user.organisation_id == consortium.lead_organisation_id):
+        raise PermissionDenied
+    return consortium
+
+
+def loaded_version(request) -> int:
+    try:
+        return int(request.POST.get("loaded_version", ""))
+    except ValueError:
+        return -1

@@ -1,0 +1,281 @@
+"""The filing editor: one page per section, each saved on its own with the version it was loaded at."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.forms.models import construct_instance
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.exceptions import DomainError
+from portal.models import Organisation
+
+from .. import services
+from ..forms import (
+    AgreementForm,
+    BasicForm,
+    DocumentUploadForm,
+    FundingFormSet,
+    GovernanceForm,
+    LeadForm,
+    MemberForm,
+    MembershipForm,
+    TaskFormSet,
+)
+from ..models import Section
+from ..selectors import section_checklist
+from ..snapshots import filing_details, filing_document, load_filing
+from .common import editable_filing, loaded_version
+
+
+def consortium_units(consortium):
+    """The lead unit and the current members: the units tasks and funding lines can name."""
+    member_ids = [m.organisation_id for m in consortium.current_memberships]
+    return Organisation.objects.filter(Q(pk=consortium.lead_organisation_id) | Q(pk__in=member_ids)).order_by("pk")
+
+
+def copy_to(form):
+    """Write a form's fields onto the consortium row locked by ``save_section`` (not the copy loaded before)."""
+    return lambda consortium: construct_instance(form, consortium, fields=form._meta.fields)
+
+
+def render_section(request, consortium, section, context, *, stale=None, status=200, template=None):
+    version = stale.version if stale else services.section_version(consortium, section).number
+    if stale:
+        # Show what the other person saved, from the database as it is now.
+        fresh = load_filing(consortium.pk)
+        context.update(saved_document=filing_document(fresh), saved_details=filing_details(fresh))
+    return render(
+        request,
+        template or f"consortia/edit/{section}.html",
+        {
+            "consortium": consortium,
+            "section": section,
+            "sections": Section,
+            "checklist": section_checklist(consortium),
+            "loaded_version": version,
+            "stale": stale,
+            **context,
+        },
+        status=status,
+    )
+
+
+def run_save(request, consortium, section, apply, *, success):
+    """Save through the service; returns None on success, or (stale, error) to re-render with."""
+    try:
+        services.save_section(
+            consortium_id=consortium.pk,
+            actor=request.user,
+            section=section,
+            loaded_version=loaded_version(request),
+            apply=apply,
+        )
+    except services.StaleSection as stale:
+        messages.error(request, stale.message)
+        return stale, None
+    except DomainError as error:
+        return None, error
+    messages.success(request, success)
+    return None
+
+
+@login_required
+def edit_section(request, pk: int, section: str):
+    editors = {
+        Section.BASIC: edit_basic,
+        Section.LEAD: edit_lead,
+        Section.MEMBERS: edit_members,
+        Section.GOVERNANCE: edit_governance,
+        Section.TASKS: edit_tasks,
+        Section.FUNDING: edit_funding,
+        Section.DOCUMENTS: edit_documents,
+    }
+    if section not in editors:
+        raise Http404
+    consortium = editable_filing(request, pk)
+    if consortium.status not in services.EDITABLE:
+        status = consortium.get_status_display()
+        messages.warning(request, _("备案处于“%(status)s”状态，不能修改。") % {"status": status})
+        return redirect("consortia:detail", pk=pk)
+    return editors[section](request, consortium)
+
+
+def _simple_section(request, consortium, section, form, apply):
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        outcome = run_save(request, consortium, section, apply(form), success=_("已保存。"))
+        if outcome is None:
+            return redirect("consortia:edit", pk=consortium.pk, section=section)
+        stale, error = outcome
+        if error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render_section(request, consortium, section, {"form": form}, stale=stale, status=409 if stale else 200)
+
+
+def edit_basic(request, consortium):
+    form = BasicForm(request.POST or None, instance=consortium)
+    return _simple_section(request, consortium, Section.BASIC, form, copy_to)
+
+
+def edit_lead(request, consortium):
+    form = LeadForm(request.POST or None, instance=consortium.lead, organisation_kind=consortium.lead_organisation.kind)
+    return _simple_section(request, consortium, Section.LEAD, form, lambda f: lambda c: f.save())
+
+
+def edit_governance(request, consortium):
+    form = GovernanceForm(request.POST or None, instance=consortium.governance)
+    return _simple_section(request, consortium, Section.GOVERNANCE, form, lambda f: lambda c: f.save())
+
+
+def edit_members(request, consortium):
+    form = MemberForm(request.POST or None)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def add(c):
+            organisation = services.find_or_create_member_organisation(
+                uscc=data["uscc"], name=data["name"], kind=data["kind"]
+            )
+            services.add_member(consortium=c, organisation=organisation, details=form.membership_details())
+
+        outcome = run_save(request, consortium, Section.MEMBERS, add, success=_("已添加参与单位。"))
+        if outcome is None:
+            return redirect("consortia:edit", pk=consortium.pk, section=Section.MEMBERS)
+        stale, error = outcome
+        if error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render_section(
+        request,
+        consortium,
+        Section.MEMBERS,
+        {"form": form, "memberships": consortium.current_memberships},
+        stale=stale,
+        status=409 if stale else 200,
+    )
+
+
+@login_required
+def edit_member(request, pk: int, membership_id: int):
+    consortium = editable_filing(request, pk)
+    membership = get_object_or_404(consortium.memberships.select_related("organisation"), pk=membership_id)
+    form = MembershipForm(request.POST or None, instance=membership)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        outcome = run_save(request, consortium, Section.MEMBERS, lambda c: form.save(), success=_("已保存。"))
+        if outcome is None:
+            return redirect("consortia:edit", pk=pk, section=Section.MEMBERS)
+        stale, error = outcome
+        if error:
+            form.add_error(None, error.message)
+    return render_section(
+        request,
+        consortium,
+        Section.MEMBERS,
+        {"form": form, "membership": membership},
+        stale=stale,
+        status=409 if stale else 200,
+        template="consortia/edit/member.html",
+    )
+
+
+@require_POST
+@login_required
+def remove_member(request, pk: int, membership_id: int):
+    consortium = editable_filing(request, pk)
+    outcome = run_save(
+        request,
+        consortium,
+        Section.MEMBERS,
+        lambda c: services.remove_member(consortium=c, membership_id=membership_id),
+        success=_("已移除参与单位。"),
+    )
+    if outcome is not None and outcome[1] is not None:
+        messages.error(request, outcome[1].message)
+    return redirect("consortia:edit", pk=pk, section=Section.MEMBERS)
+
+
+def _formset_section(request, consortium, section, formset_class, queryset):
+    units = consortium_units(consortium)
+    formset = formset_class(request.POST or None, queryset=queryset, units=units, prefix=section)
+    stale = None
+    if request.method == "POST" and formset.is_valid():
+
+        def save_rows(c):
+            rows = formset.save(commit=False)
+            for row in rows:
+                row.consortium = c
+                row.save()
+            formset.save_m2m()
+            for row in formset.deleted_objects:
+                row.delete()
+
+        outcome = run_save(request, consortium, section, save_rows, success=_("已保存。"))
+        if outcome is None:
+            return redirect("consortia:edit", pk=consortium.pk, section=section)
+        stale, error = outcome
+        if error:
+            messages.error(request, error.message)
+    return render_section(request, consortium, section, {"formset": formset}, stale=stale, status=409 if stale else 200)
+
+
+def edit_tasks(request, consortium):
+    return _formset_section(request, consortium, Section.TASKS, TaskFormSet, consortium.tasks.all())
+
+
+def edit_funding(request, consortium):
+    return _formset_section(request, consortium, Section.FUNDING, FundingFormSet, consortium.funding_lines.all())
+
+
+def edit_documents(request, consortium):
+    upload_form = DocumentUploadForm(prefix="upload")
+    agreement_form = AgreementForm(instance=consortium, prefix="agreement")
+    stale = None
+    if request.method == "POST":
+        if "upload" in request.POST:
+            upload_form = DocumentUploadForm(request.POST, request.FILES, prefix="upload")
+            form, apply, success = upload_form, None, _("已上传。")
+            if upload_form.is_valid():
+                data = upload_form.cleaned_data
+                apply = lambda c: services.upload_document(  # noqa: E731
+                    consortium=c, actor=request.user, kind=data["kind"], uploaded_file=data["file"]
+                )
+        else:
+            agreement_form = AgreementForm(request.POST, instance=consortium, prefix="agreement")
+            form, success = agreement_form, _("已保存。")
+            apply = copy_to(agreement_form) if agreement_form.is_valid() else None
+        if apply is not None:
+            outcome = run_save(request, consortium, Section.DOCUMENTS, apply, success=success)
+            if outcome is None:
+                return redirect("consortia:edit", pk=consortium.pk, section=Section.DOCUMENTS)
+            stale, error = outcome
+            if error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render_section(
+        request,
+        consortium,
+        Section.DOCUMENTS,
+        {"upload_form": upload_form, "agreement_form": agreement_form, "documents": consortium.documents.all()},
+        stale=stale,
+        status=409 if stale else 200,
+    )
+
+
+@require_POST
+@login_required
+def delete_document(request, pk: int, document_id: int):
+    consortium = editable_filing(request, pk)
+    get_object_or_404(consortium.documents, pk=document_id)
+    outcome = run_save(
+        request,
+        consortium,
+        Section.DOCUMENTS,
+        lambda c: services.delete_document(consortium=c, document_id=document_id),
+        success=_("已删除。"),
+    )
+    if outcome is not None and outcome[1] is not None:
+        messages.error(request, outcome[1].message)
+    return redirect("consortia:edit", pk=pk, section=Section.DOCUMENTS)
