@@ -3,26 +3,43 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
 
 from .context import Context
 from .filing import Filing
+from .i18n import gettext as _
+from .i18n import translating
 from .priority import PriorityIndicators, priority_indicators
 from .rules import RULES, Outcome, Rule, Severity
 from .thresholds import Thresholds
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RuleResult:
-    code: str
-    clause: str
-    clause_label: str
-    severity: Severity
+class RuleResult(NamedTuple):
+    """One rule's outcome for one filing. A named tuple, as ``Check``: it is built a dozen times per evaluation."""
+
+    rule: Rule
+    severity: Severity  # the rule's, or what its check said for this filing
     outcome: Outcome
     message: str
-    title: str
     justification: str = ""  # the text that made a failed condition ``justified``
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def clause(self) -> str:
+        return self.rule.clause
+
+    @property
+    def clause_label(self) -> str:
+        return self.rule.clause_label
+
+    @property
+    def title(self) -> Promise:
+        return self.rule.title
 
     @property
     def blocks(self) -> bool:
@@ -31,8 +48,8 @@ class RuleResult:
     def as_dict(self) -> dict:
         """The result as DESIGN §9 prints it; users are shown the Chinese clause label."""
         return {
-            "code": self.code,
-            "clause": self.clause_label,
+            "code": self.rule.code,
+            "clause": self.rule.clause_label,
             "severity": str(self.severity),
             "outcome": str(self.outcome),
             "message": self.message,
@@ -87,20 +104,12 @@ def apply_rule(rule: Rule, filing: Filing, context: Context) -> RuleResult:
                 message = message + _("确有理由的，请提交书面说明（至少 %(required)d 字）。") % {"required": required}
     else:
         outcome = Outcome.FAIL
-    return RuleResult(
-        code=rule.code,
-        clause=rule.clause,
-        clause_label=rule.clause_label,
-        severity=severity,
-        outcome=outcome,
-        message=message,
-        title=str(rule.title),
-        justification=justification,
-    )
+    return RuleResult(rule, severity, outcome, message, justification)
 
 
 def evaluate(filing: Filing, context: Context, *, rules: Sequence[Rule] = RULES) -> Evaluation:
-    results = tuple(apply_rule(rule, filing, context) for rule in rules)
+    with translating():
+        results = tuple(apply_rule(rule, filing, context) for rule in rules)
     return Evaluation(
         eligible=not any(result.blocks for result in results),
         results=results,

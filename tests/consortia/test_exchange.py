@@ -171,3 +171,26 @@ def test_optional_parts_may_be_left_out(document):
     filing = read_filing(json.dumps(document, default=float))
     assert filing.governance.council is False
     assert filing.members[0].capability == ""
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["members"][2].update(kind="company"),
+        lambda d: d["period"].update(end="2027-02-29"),
+        lambda d: d["lead"].update(platform={"level": "city", "category": 3}),
+        lambda d: d["tasks"][0].pop("title"),
+        lambda d: d["agreement"].update(signed_on=None),
+    ],
+)
+def test_inlining_the_schema_definitions_finds_exactly_what_the_schema_file_finds(document, change):
+    from consortia.eligibility.exchange import _validator
+
+    change(document)
+    as_written = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    def found(validator):
+        return sorted((list(error.absolute_path), error.validator) for error in validator.iter_errors(document))
+
+    assert found(_validator()) == found(as_written)
+    assert "$ref" not in json.dumps(_validator().schema)

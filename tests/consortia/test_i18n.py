@@ -1,0 +1,23 @@
+"""Rule messages come from the same catalogues as Django's gettext, in the language active when evaluating."""
+
+from django.utils import translation
+
+from consortia.eligibility.i18n import gettext, translating
+
+# An entry of the portal's English catalogue (locale/en), used here only as a known translation.
+KNOWN = ("年度报告", "Annual reports")
+
+
+def test_messages_follow_the_active_language_inside_an_evaluation():
+    with translation.override("en"), translating():
+        assert gettext(KNOWN[0]) == KNOWN[1]
+    with translation.override("zh-hans"), translating():
+        assert gettext(KNOWN[0]) == KNOWN[0]
+    with translation.override("en"), translating():  # the memo is per catalogue, not shared between languages
+        assert gettext(KNOWN[0]) == KNOWN[1]
+
+
+def test_outside_an_evaluation_it_is_djangos_gettext():
+    with translation.override("en"):
+        assert gettext(KNOWN[0]) == translation.gettext(KNOWN[0]) == KNOWN[1]
+        assert gettext("未填写产业领域。") == "未填写产业领域。"
