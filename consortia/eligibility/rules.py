@@ -213,9 +213,14 @@ def check_lead_qualification(filing: Filing, context: Context) -> Check:
         if platform is None or _blank(platform.category):
             faults.append(_("%(unit)s未填写平台类别") % {"unit": label})
         elif platform.category not in context.platform_category_codes:
+            allowed = sorted(context.platform_category_codes)
             faults.append(
-                _("%(unit)s的平台类别“%(category)s”不是实验室、技术创新中心、制造业创新中心、未来产业创新中心之一")
-                % {"unit": label, "category": platform.category}
+                _("%(unit)s的平台类别“%(category)s”不是重大科技平台类别（%(allowed)s）之一")
+                % {
+                    "unit": label,
+                    "category": platform.category,
+                    "allowed": _join(context.platform_category_names.get(code, code) for code in allowed),
+                }
             )
         if faults:
             return failed(_faults(faults))

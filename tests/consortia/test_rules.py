@@ -275,7 +275,8 @@ def test_a_platform_lead_of_an_unknown_category_fails_naming_it():
     platform_lead = lead(kind="platform", platform=Platform(level="national", category="incubator"))
     result = check("LEAD_QUALIFICATION", filing(lead=platform_lead))
     assert result.outcome == Outcome.FAIL
-    assert "平台类别“incubator”" in result.message
+    assert "平台类别“incubator”不是重大科技平台类别（" in result.message
+    assert "manufacturing-innovation-centre" in result.message
 
 
 def test_a_lead_of_another_kind_must_justify_itself():
