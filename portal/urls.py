@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", notifications.open_notification, name="notification"),
     path("notifications/read-all/", notifications.mark_all_read, name="notifications_read_all"),
     path("filings/", include("consortia.urls")),
+    path("reviews/", include("reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

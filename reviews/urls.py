@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.review, name="review"),
+    path("<int:pk>/notice.pdf", views.notice, name="notice"),
+]

@@ -1,0 +1,122 @@
+"""District and city review: the queues, the review page with the decision, the filing notice."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from consortia.models import Consortium
+from consortia.states import Status
+from portal.exceptions import DomainError
+from portal.models import Role
+
+from .filters import QueueFilter
+from .forms import DecisionForm
+from .selectors import changed_sections, review_queue, status_counts
+from .services import acting_role, review_filing
+from .transitions import actions_from
+
+REVIEWER_ROLES = {Role.DISTRICT_OFFICER, Role.CITY_STAFF, Role.ADMIN}
+DEFAULT_STATUS = {Role.DISTRICT_OFFICER: Status.DISTRICT_REVIEW, Role.CITY_STAFF: Status.CITY_REVIEW}
+
+
+def reviewer(request):
+    if acting_role(request.user) not in REVIEWER_ROLES:
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def queue(request):
+    user = reviewer(request)
+    data = request.GET.copy()
+    data.setdefault("status", DEFAULT_STATUS.get(user.role, ""))
+    data.setdefault("o", "submitted_at")
+    base = review_queue(user)
+    counts = status_counts(base)
+    filterset = QueueFilter(data, queryset=base, user=user)
+    rows = filterset.qs
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    query = data.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "status_tabs": [(value, label, counts.get(value, 0)) for value, label in Status.choices if value in counts],
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def review(request, pk: int):
+    user = reviewer(request)
+    consortium = get_object_or_404(Consortium.objects.visible_to(user).select_related("lead_organisation"), pk=pk)
+    submissions = list(consortium.submissions.select_related("submitted_by").order_by("number"))
+    current = submissions[-1] if submissions else None
+    previous = submissions[-2] if len(submissions) > 1 else None
+    transitions = actions_from(consortium.status, acting_role(user))
+    form = None
+    if transitions and current:
+        form = DecisionForm(
+            request.POST or None, transitions=transitions, initial={"expected_status": consortium.status}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                review_filing(
+                    consortium_id=pk,
+                    actor=user,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                    section_comments=form.section_comments(),
+                    expected_status=form.cleaned_data["expected_status"],
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect("reviews:review", pk=pk)
+            messages.success(
+                request,
+                _("已办理：%(decision)s。") % {"decision": form.transitions[form.cleaned_data["decision"]].label},
+            )
+            return redirect("reviews:review", pk=pk)
+    elif request.method == "POST":
+        messages.error(request, _("该备案当前没有您可以办理的事项。"))
+        return redirect("reviews:review", pk=pk)
+    return render(
+        request,
+        "reviews/review.html",
+        {
+            "consortium": consortium,
+            "current": current,
+            "previous": previous,
+            "changes": changed_sections(previous, current) if previous else [],
+            "submissions": submissions,
+            "documents": consortium.documents.all(),
+            "events": consortium.events.select_related("actor"),
+            "opinions": consortium.opinions.select_related("reviewer", "submission"),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def notice(request, pk: int):
+    consortium = get_object_or_404(Consortium.objects.visible_to(request.user), pk=pk)
+    try:
+        filing_notice = consortium.notice
+    except Consortium.notice.RelatedObjectDoesNotExist:
+        raise Http404 from None
+    response = FileResponse(
+        filing_notice.file.open("rb"),
+        as_attachment=True,
+        filename=f"备案通知书-{consortium.filing_number}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

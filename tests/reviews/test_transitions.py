@@ -1,0 +1,76 @@
+"""The transition table is the only way a consortium changes state (DESIGN §3)."""
+
+import pytest
+
+from consortia.models import Consortium, WorkflowEvent
+from consortia.states import Status
+from portal.exceptions import DomainError
+from portal.models import AuditEvent
+from reviews.services import perform_action
+from reviews.transitions import SYSTEM, TRANSITIONS
+from tests.factories import complete_filing
+
+pytestmark = pytest.mark.django_db
+
+ACTIONS = sorted({action for _, action in TRANSITIONS})
+ACTORS = ["lead-a", "jiangning", "city", "admin", SYSTEM]
+
+
+@pytest.fixture
+def consortium(demo_users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    filing = complete_filing(lead_user=demo_users["lead-a"], document=False)
+    # Officers see only what was submitted: give it a submission time so that visibility is not what refuses.
+    Consortium.objects.filter(pk=filing.pk).update(submitted_at="2026-01-05T10:00:00+08:00")
+    return filing
+
+
+def actor_for(name, demo_users):
+    return None if name == SYSTEM else demo_users[name]
+
+
+def role_of(name, demo_users):
+    return SYSTEM if name == SYSTEM else demo_users[name].role
+
+
+@pytest.mark.parametrize("status", Status.values)
+def test_every_transition_not_in_the_table_is_refused_for_every_role(consortium, demo_users, status):
+    Consortium.objects.filter(pk=consortium.pk).update(status=status)
+    for action in ACTIONS:
+        for name in ACTORS:
+            transition = TRANSITIONS.get((status, action))
+            if transition is not None and role_of(name, demo_users) in transition.roles:
+                continue
+            with pytest.raises(DomainError):
+                perform_action(
+                    consortium_id=consortium.pk, action=action, actor=actor_for(name, demo_users), reason="理由"
+                )
+            assert Consortium.objects.get(pk=consortium.pk).status == status
+    assert not WorkflowEvent.objects.exists()
+    assert not AuditEvent.objects.filter(event_type=AuditEvent.Type.STATE_CHANGED).exists()
+
+
+@pytest.mark.parametrize("key", sorted(TRANSITIONS), ids=lambda key: f"{key[0]}-{key[1]}")
+def test_every_allowed_transition_writes_exactly_one_event(consortium, demo_users, key):
+    source, action = key
+    transition = TRANSITIONS[key]
+    Consortium.objects.filter(pk=consortium.pk).update(status=source)
+    name = next(name for name in ACTORS if role_of(name, demo_users) in transition.roles)
+    perform_action(consortium_id=consortium.pk, action=action, actor=actor_for(name, demo_users), reason="理由")
+    assert Consortium.objects.get(pk=consortium.pk).status == transition.target
+    event = WorkflowEvent.objects.get()
+    assert (event.from_status, event.to_status, event.action) == (source, transition.target, action)
+    assert AuditEvent.objects.filter(event_type=AuditEvent.Type.STATE_CHANGED).count() == 1
+
+
+def test_reason_is_required_where_the_table_says(consortium, demo_users):
+    Consortium.objects.filter(pk=consortium.pk).update(status=Status.CITY_REVIEW)
+    with pytest.raises(DomainError, match="须填写理由"):
+        perform_action(consortium_id=consortium.pk, action="reject", actor=demo_users["city"], reason="  ")
+    assert Consortium.objects.get(pk=consortium.pk).status == Status.CITY_REVIEW
+
+
+def test_lead_user_of_another_organisation_cannot_act(consortium, demo_users):
+    with pytest.raises(DomainError):
+        perform_action(consortium_id=consortium.pk, action="withdraw", actor=demo_users["lead-b"])
+    assert Consortium.objects.get(pk=consortium.pk).status == Status.DRAFT
