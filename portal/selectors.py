@@ -24,7 +24,7 @@ def unread_count(user: User) -> int:
 
 
 def home_panels(user: User) -> list[Panel]:
-    """The to-do panels of the user's role; later capabilities add theirs here."""
+    """The to-do panels of the user's role: counts of what waits for them, or an empty state."""
     panels = [
         Panel(
             title=_("未读通知"),
@@ -34,12 +34,7 @@ def home_panels(user: User) -> list[Panel]:
             link_text=_("查看通知"),
         )
     ]
-    if user.role == Role.LEAD_UNIT:
-        panels.append(Panel(title=_("本单位的创新联合体备案"), count=0, empty_text=_("本单位尚无创新联合体备案。")))
-    elif user.role == Role.DISTRICT_OFFICER:
-        panels.append(Panel(title=_("待初审的备案申请"), count=0, empty_text=_("辖区内暂无待初审的备案申请。")))
-    elif user.role == Role.CITY_STAFF:
-        panels.append(Panel(title=_("待审核备案的申请"), count=0, empty_text=_("暂无待市科技局审核的备案申请。")))
+    panels.extend(_work_panels(user))
     if user.role == Role.ADMIN or user.is_superuser:
         panels.append(
             Panel(
@@ -51,3 +46,56 @@ def home_panels(user: User) -> list[Panel]:
             )
         )
     return panels
+
+
+def _work_panels(user: User) -> list[Panel]:
+    # The shell's home page gathers work from the apps built on the portal core, so they are imported here.
+    from consortia.models import Consortium
+    from consortia.states import EDITABLE, Status
+
+    visible = Consortium.objects.visible_to(user)
+    if user.role == Role.LEAD_UNIT:
+        return [
+            Panel(
+                title=_("本单位的创新联合体备案"),
+                count=visible.count(),
+                empty_text=_("本单位尚无创新联合体备案。"),
+                link=reverse("consortia:list"),
+                link_text=_("查看或新建备案"),
+            ),
+            Panel(
+                title=_("待填写或修改的备案"),
+                count=visible.filter(status__in=EDITABLE).count(),
+                empty_text=_("没有待填写或修改的备案。"),
+                link=reverse("consortia:list"),
+                link_text=_("继续填写"),
+            ),
+            Panel(
+                title=_("审核中的备案"),
+                count=visible.filter(status__in=[Status.DISTRICT_REVIEW, Status.CITY_REVIEW]).count(),
+                empty_text=_("没有审核中的备案。"),
+                link=reverse("consortia:list"),
+                link_text=_("查看备案"),
+            ),
+        ]
+    if user.role == Role.DISTRICT_OFFICER:
+        return [
+            Panel(
+                title=_("待初审的备案申请"),
+                count=visible.filter(status=Status.DISTRICT_REVIEW).count(),
+                empty_text=_("辖区内暂无待初审的备案申请。"),
+                link=reverse("reviews:queue"),
+                link_text=_("进入初审队列"),
+            )
+        ]
+    if user.role == Role.CITY_STAFF:
+        return [
+            Panel(
+                title=_("待审核备案的申请"),
+                count=visible.filter(status=Status.CITY_REVIEW).count(),
+                empty_text=_("暂无待市科技局审核的备案申请。"),
+                link=reverse("reviews:queue"),
+                link_text=_("进入审核队列"),
+            )
+        ]
+    return []

@@ -92,3 +92,22 @@ def test_english_browser_still_gets_chinese_until_the_user_switches(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in page
     assert "用户登录" in page
+
+
+@pytest.mark.django_db
+def test_home_counts_the_work_waiting(client, demo_users, settings, tmp_path):
+    from tests.factories import complete_filing, submitted_filing
+
+    settings.MEDIA_ROOT = tmp_path
+    complete_filing(lead_user=demo_users["lead-a"], name="草稿联合体")
+    submitted_filing(lead_user=demo_users["lead-a"], name="已提交联合体", seed=2000)
+
+    client.force_login(demo_users["jiangning"])
+    panels = {p.title: p.count for p in client.get(reverse("home")).context["panels"]}
+    assert panels["待初审的备案申请"] == 1
+    client.force_login(demo_users["xuanwu"])
+    panels = {p.title: p.count for p in client.get(reverse("home")).context["panels"]}
+    assert panels["待初审的备案申请"] == 0
+    client.force_login(demo_users["lead-a"])
+    panels = {p.title: p.count for p in client.get(reverse("home")).context["panels"]}
+    assert (panels["本单位的创新联合体备案"], panels["待填写或修改的备案"], panels["审核中的备案"]) == (2, 1, 1)
