@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from consortia.eligibility import NoDishonestyRecords, context_from_database, evaluate, read_filing
+from consortia.eligibility import DishonestyRecord, context_from_database, evaluate, read_filing
 from portal.models import IndustryField, PlatformCategory
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,20 @@ def test_a_platform_category_deactivated_in_the_reference_data_fails_the_platfor
     assert outcome("LEAD_QUALIFICATION", "platform-led-eligible.json").outcome == "fail"
 
 
-def test_the_context_uses_todays_local_date_and_the_empty_dishonesty_source(reference_data):
-    context = context_from_database()
+def test_the_context_uses_todays_local_date_and_the_dishonesty_source_it_is_given(reference_data):
+    class OneRecord:
+        def active_records(self, usccs, *, on):
+            return [DishonestyRecord(uscc="91320113MA1T6FD2PA", name="南京长江电子装备有限公司")]
+
+    context = context_from_database(dishonesty=OneRecord())
     assert context.today == timezone.localdate()
-    assert isinstance(context.dishonesty, NoDishonestyRecords)
-    assert "integrated-circuits" in context.active_field_codes
+    filing = read_filing((EXAMPLES / "enterprise-led-eligible.json").read_text(encoding="utf-8"))
+    integrity = next(r for r in evaluate(filing, context).results if r.code == "INTEGRITY")
+    assert integrity.outcome == "fail"
+    assert "成员单位“南京长江电子装备有限公司”" in integrity.message
+    assert "有效期至 长期" in integrity.message
+
+
+def test_by_default_nobody_is_on_the_record(reference_data):
+    # Whatever source the portal plugs in, a database without dishonesty records finds none.
+    assert outcome("INTEGRITY").outcome == "pass"
