@@ -101,8 +101,8 @@ class MemberForm(SectionForm, forms.Form):
 
     uscc = UsccField()
     name = forms.CharField(label=_("单位名称"), max_length=200)
-    kind = forms.ChoiceField(label=_("单位类型"), choices=Organisation.Kind.choices)
-    chain_position = forms.ChoiceField(label=_("产业链位置"), choices=ChainPosition.choices)
+    kind = forms.ChoiceField(label=_("单位类型"), choices=[("", _("请选择")), *Organisation.Kind.choices])
+    chain_position = forms.ChoiceField(label=_("产业链位置"), choices=[("", _("请选择")), *ChainPosition.choices])
     independent_legal_entity = forms.BooleanField(
         label=_("确认该单位为独立法人单位"), required=False, help_text=_("指引三（五）：参与单位均应为独立法人单位。")
     )

@@ -16,10 +16,11 @@ from portal.models import Role
 from .filters import QueueFilter
 from .forms import DecisionForm
 from .selectors import changed_sections, review_queue, status_counts
-from .services import acting_role, review_filing
+from .services import CITY_DECISIONS, DISTRICT_DECISIONS, acting_role, review_filing
 from .transitions import actions_from
 
 REVIEWER_ROLES = {Role.DISTRICT_OFFICER, Role.CITY_STAFF, Role.ADMIN}
+REVIEW_DECISIONS = frozenset(DISTRICT_DECISIONS + CITY_DECISIONS)
 DEFAULT_STATUS = {Role.DISTRICT_OFFICER: Status.DISTRICT_REVIEW, Role.CITY_STAFF: Status.CITY_REVIEW}
 
 
@@ -61,7 +62,8 @@ def review(request, pk: int):
     submissions = list(consortium.submissions.select_related("submitted_by").order_by("number"))
     current = submissions[-1] if submissions else None
     previous = submissions[-2] if len(submissions) > 1 else None
-    transitions = actions_from(consortium.status, acting_role(user))
+    # Only the review decisions: completion and revocation have their own pages (consortia.lifecycle).
+    transitions = [t for t in actions_from(consortium.status, acting_role(user)) if t.action in REVIEW_DECISIONS]
     form = None
     if transitions and current:
         form = DecisionForm(

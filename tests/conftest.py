@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 
 from portal.celery import app as celery_app
 from portal.services import load_reference_data
@@ -17,8 +18,19 @@ def _isolated_task_queue(tmp_path_factory):
             "data_folder_out": str(folder),
             "control_folder": str(folder / "control"),
             "store_processed": False,
+            # The transport polls its folder; the default second per message makes a backlog slow to drain.
+            "polling_interval": 0.05,
         }
     yield
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker in a thread, on this run's queue. Tasks published by earlier tests (their rows long gone)
+    are purged first, so the worker starts on what this test queues."""
+    celery_app.control.purge()
+    with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
 
 
 @pytest.fixture(autouse=True)

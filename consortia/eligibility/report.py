@@ -78,7 +78,7 @@ def priority_line(evaluation: Evaluation) -> str:
 def thresholds_line(evaluation: Evaluation) -> str:
     t = evaluation.thresholds
     return _(
-        "所用阈值：成员单位不少于 %(members)d 家；建设周期不超过 %(years)d 年；书面说明不少于 %(length)d 字；"
+        "所用阈值：参与单位不少于 %(members)d 家；建设周期不超过 %(years)d 年；书面说明不少于 %(length)d 字；"
         "研发投入强度 销售收入 ≤ %(small)s 万元 %(p1)s、≤ %(medium)s 万元 %(p2)s、以上 %(p3)s"
     ) % {
         "members": t.members_min,

@@ -78,7 +78,7 @@ def _lead_label(lead: LeadUnit) -> str:
 
 
 def _member_label(member: Member) -> str:
-    return _("成员单位“%(name)s”") % {"name": member.name}
+    return _("参与单位“%(name)s”") % {"name": member.name}
 
 
 def _label(unit: LeadUnit | Member) -> str:
@@ -107,9 +107,9 @@ def check_members_min(filing: Filing, context: Context) -> Check:
     required = context.thresholds.members_min
     figures = {"members": members, "units": members + 1, "required": required + 1}
     if members >= required:
-        return passed(_("牵头单位和 %(members)d 家成员单位，共 %(units)d 家，不少于 %(required)d 家。") % figures)
+        return passed(_("牵头单位和 %(members)d 家参与单位，共 %(units)d 家，不少于 %(required)d 家。") % figures)
     return failed(
-        _("牵头单位和 %(members)d 家成员单位，共 %(units)d 家，少于 %(required)d 家：请再增加 %(missing)d 家成员单位。")
+        _("牵头单位和 %(members)d 家参与单位，共 %(units)d 家，少于 %(required)d 家：请再增加 %(missing)d 家参与单位。")
         % dict(figures, missing=required - members)
     )
 
@@ -148,7 +148,7 @@ def check_academic_member(filing: Filing, context: Context) -> Check:
     academic = [_label(unit) for unit in _units(filing) if unit.kind in ACADEMIC_KINDS]
     if academic:
         return passed(_("包含高校或科研院所：%(units)s。") % {"units": _join(academic)})
-    return failed(_("牵头单位和成员单位中没有高校或科研院所（指引原则上要求至少一家）。"))
+    return failed(_("牵头单位和参与单位中没有高校或科研院所（指引原则上要求至少一家）。"))
 
 
 def check_member_capability(filing: Filing, context: Context) -> Check:
@@ -244,8 +244,7 @@ def check_focus_field(filing: Filing, context: Context) -> Check:
     if filing.field not in context.active_field_codes:
         return failed(_("产业领域“%(field)s”不是重点产业领域目录中的有效条目。") % {"field": filing.field})
     return passed(
-        _("产业领域“%(name)s”（%(field)s）属于重点产业领域。")
-        % {"name": context.field_names.get(filing.field, filing.field), "field": filing.field}
+        _("产业领域“%(name)s”属于重点产业领域。") % {"name": context.field_names.get(filing.field, filing.field)}
     )
 
 
@@ -337,7 +336,7 @@ RULES: tuple[Rule, ...] = (
         clause="§1.a",
         clause_label="一",
         severity=Severity.BLOCK,
-        title=gettext_lazy("多主体联合：牵头单位和成员单位的数量"),
+        title=gettext_lazy("多主体联合：牵头单位和参与单位的数量"),
         check=check_members_min,
         thresholds=("members_min",),
     ),
@@ -364,7 +363,7 @@ RULES: tuple[Rule, ...] = (
         clause="§3.5",
         clause_label="三（五）",
         severity=Severity.BLOCK,
-        title=gettext_lazy("成员单位的研发能力或研究团队和实验条件"),
+        title=gettext_lazy("参与单位的研发能力或研究团队和实验条件"),
         check=check_member_capability,
     ),
     Rule(
@@ -406,7 +405,7 @@ RULES: tuple[Rule, ...] = (
         clause="§1.c/§5.1",
         clause_label="一/五（一）",
         severity=Severity.BLOCK,
-        title=gettext_lazy("建设周期不超过规定年限（原则上 3 年）"),
+        title=gettext_lazy("建设周期不超过规定年限"),
         check=check_period,
         thresholds=("period_max_years",),
     ),

@@ -31,3 +31,12 @@ def field_name(code):
 @register.filter
 def platform_category_name(code):
     return PlatformCategory.objects.filter(code=code).values_list("name_zh", flat=True).first() or code or "—"
+
+
+@register.filter
+def event_label(event):
+    """What was done, in the transition table's words (提交备案, 退回修改…), rather than the state it led to."""
+    from reviews.transitions import find_transition
+
+    transition = find_transition(source=event.from_status, action=event.action)
+    return transition.label if transition else event.get_to_status_display()

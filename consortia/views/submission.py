@@ -69,6 +69,9 @@ def eligibility(request, pk: int):
             "form": form,
             "checklist": checklist,
             "incomplete": [status for status in checklist if not status.complete],
+            "section": "eligibility",
+            "only_justifications_missing": not evaluation.eligible
+            and all(r.severity == Severity.JUSTIFY for r in evaluation.results if r.blocks),
             "is_owner": is_owner,
             "editable": is_owner and consortium.status in services.EDITABLE,
             "can_submit": is_owner

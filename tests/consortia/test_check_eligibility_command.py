@@ -68,9 +68,9 @@ def test_the_table_names_every_rule_and_the_verdict(reference_data):
     assert "结论：不符合备案条件" in stdout
     for code in RULE_ORDER:
         assert code in stdout
-    assert "成员单位“南京长江电子装备有限公司”的统一社会信用代码 91320113MA1T6FD2PB 无效" in stdout
+    assert "参与单位“南京长江电子装备有限公司”的统一社会信用代码 91320113MA1T6FD2PB 无效" in stdout
     assert "研发投入强度 5.96%" in stdout
-    assert "所用阈值：成员单位不少于 2 家" in stdout
+    assert "所用阈值：参与单位不少于 2 家" in stdout
 
 
 def test_json_output_matches_design_section_9_field_for_field(reference_data):

@@ -41,7 +41,7 @@ def test_the_context_uses_todays_local_date_and_the_dishonesty_source_it_is_give
     filing = read_filing((EXAMPLES / "enterprise-led-eligible.json").read_text(encoding="utf-8"))
     integrity = next(r for r in evaluate(filing, context).results if r.code == "INTEGRITY")
     assert integrity.outcome == "fail"
-    assert "成员单位“南京长江电子装备有限公司”" in integrity.message
+    assert "参与单位“南京长江电子装备有限公司”" in integrity.message
     assert "有效期至 长期" in integrity.message
 
 

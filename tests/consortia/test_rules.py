@@ -40,7 +40,7 @@ def test_lead_and_one_member_fails_members_min_and_says_how_many_are_missing():
     assert result.outcome == Outcome.FAIL
     assert result.severity == Severity.BLOCK
     assert "共 2 家，少于 3 家" in result.message
-    assert "再增加 1 家成员单位" in result.message
+    assert "再增加 1 家参与单位" in result.message
 
 
 def test_members_min_reads_its_threshold_from_the_context():
@@ -63,7 +63,7 @@ def test_a_member_code_with_a_wrong_check_character_fails_naming_the_member():
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
     result = check("LEGAL_ENTITY", filing(members=(university(), member(1, uscc=wrong))))
     assert result.outcome == Outcome.FAIL
-    assert "成员单位“成员企业1有限公司”" in result.message
+    assert "参与单位“成员企业1有限公司”" in result.message
     assert wrong in result.message
     assert f"应为“{code[17]}”" in result.message
 
@@ -78,13 +78,13 @@ def test_the_lead_code_is_checked_too():
 def test_a_member_without_a_code_fails_legal_entity():
     result = check("LEGAL_ENTITY", filing(members=(university(), member(1, uscc="  "))))
     assert result.outcome == Outcome.FAIL
-    assert "成员单位“成员企业1有限公司”未填写统一社会信用代码" in result.message
+    assert "参与单位“成员企业1有限公司”未填写统一社会信用代码" in result.message
 
 
 def test_a_member_not_attested_as_an_independent_legal_entity_fails():
     result = check("LEGAL_ENTITY", filing(members=(university(), member(1, independent_legal_entity=False))))
     assert result.outcome == Outcome.FAIL
-    assert "成员单位“成员企业1有限公司”未确认为独立法人单位" in result.message
+    assert "参与单位“成员企业1有限公司”未确认为独立法人单位" in result.message
 
 
 def test_a_code_in_lower_case_with_spaces_is_normalised_before_the_repeat_check():
@@ -94,13 +94,13 @@ def test_a_code_in_lower_case_with_spaces_is_normalised_before_the_repeat_check(
     result = check("LEGAL_ENTITY", filing(members=members))
     assert result.outcome == Outcome.FAIL
     assert f"统一社会信用代码 {code} 重复出现 2 次" in result.message
-    assert "成员单位“成员企业1有限公司”、成员单位“成员企业2有限公司”" in result.message
+    assert "参与单位“成员企业1有限公司”、参与单位“成员企业2有限公司”" in result.message
 
 
 def test_a_member_repeating_the_lead_code_fails_naming_both():
     result = check("LEGAL_ENTITY", filing(members=(university(), member(1, uscc=uscc(1)))))
     assert result.outcome == Outcome.FAIL
-    assert "牵头单位“南京芯源半导体科技有限公司”、成员单位“成员企业1有限公司”" in result.message
+    assert "牵头单位“南京芯源半导体科技有限公司”、参与单位“成员企业1有限公司”" in result.message
 
 
 # --- ACADEMIC_MEMBER (三（五）, justify) ------------------------------------------------------------------------------
@@ -183,20 +183,20 @@ def test_members_stating_their_capability_and_work_pass():
 def test_an_enterprise_member_without_its_rd_capability_fails_naming_it():
     result = check("MEMBER_CAPABILITY", filing(members=(university(), member(1), member(2, capability=" \n"))))
     assert result.outcome == Outcome.FAIL
-    assert "成员单位“成员企业2有限公司”未说明研发和技术配套能力" in result.message
+    assert "参与单位“成员企业2有限公司”未说明研发和技术配套能力" in result.message
     assert "成员企业1" not in result.message
 
 
 def test_an_enterprise_member_without_its_substantive_work_fails():
     result = check("MEMBER_CAPABILITY", filing(members=(university(), member(1, role=""))))
     assert result.outcome == Outcome.FAIL
-    assert "成员单位“成员企业1有限公司”未说明围绕攻关目标承担的实质性研究工作" in result.message
+    assert "参与单位“成员企业1有限公司”未说明围绕攻关目标承担的实质性研究工作" in result.message
 
 
 def test_a_university_member_without_its_team_and_lab_conditions_fails():
     result = check("MEMBER_CAPABILITY", filing(members=(university(capability=""), member(1))))
     assert result.outcome == Outcome.FAIL
-    assert "成员单位“江苏秦淮理工大学”未说明研究团队和科研实验条件" in result.message
+    assert "参与单位“江苏秦淮理工大学”未说明研究团队和科研实验条件" in result.message
 
 
 def test_a_university_member_needs_no_separate_role_statement():
@@ -399,7 +399,7 @@ def test_a_member_under_an_active_dishonesty_record_fails_naming_it():
     result = check("INTEGRITY", filing(members=(university(), typed_lower)), context(dishonesty=source))
     assert result.outcome == Outcome.FAIL
     assert result.severity == Severity.BLOCK
-    assert f"成员单位“成员企业1有限公司”（统一社会信用代码 {uscc(101)}）列入失信信息记录，有效期至 2028-06-30" in (
+    assert f"参与单位“成员企业1有限公司”（统一社会信用代码 {uscc(101)}）列入失信信息记录，有效期至 2028-06-30" in (
         result.message
     )
     asked_codes, asked_on = source.asked[0]

@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Chromium's own widgets (file inputs, date pickers) in Chinese, as a bureau's browser shows them.
+    "--lang=zh-CN",
 ]
 HERE = Path(__file__).resolve().parent
 

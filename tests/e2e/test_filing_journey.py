@@ -313,7 +313,9 @@ def test_lead_unit_registers_fills_a_filing_justifies_and_submits(
     expect(academic.locator("td").nth(2)).to_have_text("原则上")
     expect(academic.locator("td").nth(3)).to_have_text("不满足")
     expect(justify_rule_rows(page)).to_have_count(1)
-    expect(page.get_by_test_id("verdict")).to_have_text("尚有条件未满足，暂不能提交。")
+    expect(page.get_by_test_id("verdict")).to_have_text(
+        "须满足的条件均已满足；“原则上”的条件尚未满足，请在下方填写书面说明后再提交。"
+    )
     submit = page.get_by_test_id("submit")
     expect(submit).to_have_text("提交备案")
     expect(submit).to_be_disabled()

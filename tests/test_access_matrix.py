@@ -1,0 +1,177 @@
+"""Who may open what: every URL of the portal with a real object behind it, against every role (DESIGN §7).
+
+The test walks the whole URL configuration, so a new URL without a row here fails the suite.
+"""
+
+import hashlib
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from consortia.models import Consortium, Document, Membership
+from consortia.states import Status
+from portal.models import Notification
+from reviews.models import FilingNotice
+from tests.factories import complete_filing, make_pdf
+
+ROLES = ["anonymous", "owner", "other_lead", "officer", "other_officer", "city", "admin"]
+USERS = {
+    "owner": "lead-a",
+    "other_lead": "lead-b",
+    "officer": "jiangning",
+    "other_officer": "xuanwu",
+    "city": "city",
+    "admin": "admin",
+}
+
+# Column order: anonymous, owner, other lead unit, officer of the jurisdiction, officer elsewhere, city, admin.
+LOGIN = 302
+SIGNED_IN = [LOGIN, 200, 200, 200, 200, 200, 200]
+DRAFT_VIEW = [LOGIN, 200, 404, 404, 404, 200, 200]  # officers see only what was submitted
+DRAFT_EDIT = [LOGIN, 200, 404, 404, 404, 403, 403]
+POST_ONLY = [405] * 7
+REVIEWERS = [LOGIN, 403, 403, 200, 200, 200, 200]
+
+# url name → (object the URL points at, GET answers per role)
+GET_MATRIX = {
+    "home": (None, SIGNED_IN),
+    "login": (None, [200, 302, 302, 302, 302, 302, 302]),
+    "logout": (None, POST_ONLY),
+    "password_change": (None, SIGNED_IN),
+    "register": (None, [200, 302, 302, 302, 302, 302, 302]),
+    "organisation": (None, [LOGIN, 200, 200, 403, 403, 403, 403]),
+    "inbox": (None, SIGNED_IN),
+    "notification": ("notification", [LOGIN, 200, 404, 404, 404, 404, 404]),
+    "notifications_read_all": (None, POST_ONLY),
+    "set_language": (None, [302] * 7),
+    "admin:index": (None, [302, 302, 302, 302, 302, 302, 200]),
+    "consortia:list": (None, SIGNED_IN),
+    "consortia:new": (None, [LOGIN, 200, 200, 403, 403, 403, 403]),
+    "consortia:detail": ("draft", DRAFT_VIEW),
+    "consortia:export": ("draft", DRAFT_VIEW),
+    "consortia:edit": ("draft_section", DRAFT_EDIT),
+    "consortia:edit_member": ("membership", DRAFT_EDIT),
+    "consortia:remove_member": ("membership", POST_ONLY),
+    "consortia:document": ("document", DRAFT_VIEW),
+    "consortia:delete_document": ("document", POST_ONLY),
+    "consortia:eligibility": ("draft", DRAFT_VIEW),
+    "consortia:submit": ("draft", POST_ONLY),
+    "consortia:withdraw": ("draft", POST_ONLY),
+    "reviews:queue": (None, REVIEWERS),
+    "reviews:review": ("filed", [LOGIN, 403, 403, 200, 404, 200, 200]),
+    "reviews:notice": ("filed", [LOGIN, 200, 404, 200, 404, 200, 200]),
+}
+
+# State-changing URLs posted by everyone but the owner (whose POSTs are the features' own tests): nothing may change.
+POST_MATRIX = {
+    "consortia:edit": ("draft_section", [LOGIN, None, 404, 404, 404, 403, 403]),
+    "consortia:remove_member": ("membership", [LOGIN, None, 404, 404, 404, 403, 403]),
+    "consortia:delete_document": ("document", [LOGIN, None, 404, 404, 404, 403, 403]),
+    "consortia:submit": ("draft", [LOGIN, None, 404, 404, 404, 403, 403]),
+    "consortia:withdraw": ("draft", [LOGIN, None, 404, 404, 404, 403, 403]),
+    # Nothing to decide on a filed consortium: back to the page with a message.
+    "reviews:review": ("filed", [LOGIN, 403, 403, 302, 404, 302, 302]),
+}
+
+# Django's admin beyond its index is guarded by its own permission system (staff only).
+EXEMPT_NAMESPACES = {"admin"}
+
+
+def url_names(patterns=None, namespace=None):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            yield from url_names(
+                pattern.url_patterns, f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            )
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_a_row():
+    names = {name for name in url_names() if name.split(":")[0] not in EXEMPT_NAMESPACES or name == "admin:index"}
+    assert names - set(GET_MATRIX) == set(), "add these URLs to the access matrix"
+    assert set(GET_MATRIX) - names == set(), "these rows name URLs that no longer exist"
+
+
+@pytest.fixture
+def world(demo_users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    owner = demo_users["lead-a"]
+    draft = complete_filing(lead_user=owner, name="草稿联合体")
+    filed = complete_filing(lead_user=owner, name="已备案联合体", seed=3000)
+    Consortium.objects.filter(pk=filed.pk).update(
+        status=Status.ACTIVE,
+        submitted_at="2026-01-05T10:00:00+08:00",
+        filing_number="宁创联备〔2026〕001号",
+        filed_on=date(2026, 1, 20),
+        start_date=date(2026, 1, 20),
+        end_date=date(2028, 12, 31),
+    )
+    pdf = make_pdf()
+    notice = FilingNotice(consortium=filed, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
+    notice.file.save("notice.pdf", ContentFile(pdf))
+    return {
+        "draft": {"pk": draft.pk},
+        "draft_section": {"pk": draft.pk, "section": "basic"},
+        "membership": {"pk": draft.pk, "membership_id": Membership.objects.filter(consortium=draft).first().pk},
+        "document": {"pk": draft.pk, "document_id": Document.objects.get(consortium=draft).pk},
+        "filed": {"pk": filed.pk},
+        "notification": {"pk": Notification.objects.create(recipient=owner, subject="s", body="b").pk},
+    }
+
+
+def client_for(role, demo_users):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(demo_users[USERS[role]])
+    return client
+
+
+def state(world):
+    return (
+        list(Consortium.objects.order_by("pk").values_list("status", "name", "updated_at")),
+        Membership.objects.count(),
+        Document.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.django_db
+def test_get_matrix(world, demo_users, role):
+    client = client_for(role, demo_users)
+    column = ROLES.index(role)
+    wrong = {}
+    for name, (target, answers) in GET_MATRIX.items():
+        url = reverse(name, kwargs=world[target] if target else None)
+        status = client.get(url).status_code
+        if status != answers[column]:
+            wrong[name] = (url, status, answers[column])
+    assert wrong == {}, "url name: (url, got, expected)"
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "owner"])
+@pytest.mark.django_db
+def test_post_matrix_changes_nothing(world, demo_users, role):
+    client = client_for(role, demo_users)
+    column = ROLES.index(role)
+    before = state(world)
+    wrong = {}
+    for name, (target, answers) in POST_MATRIX.items():
+        url = reverse(name, kwargs=world[target])
+        status = client.post(url, {"loaded_version": 0, "name": "篡改", "decision": "approve"}).status_code
+        if status != answers[column]:
+            wrong[name] = (url, status, answers[column])
+    assert wrong == {}, "url name: (url, got, expected)"
+    assert state(world) == before
+
+
+@pytest.mark.django_db
+def test_officer_cannot_reach_another_districts_filing_by_guessing(world, demo_users):
+    client = client_for("other_officer", demo_users)
+    for pk in range(1, world["filed"]["pk"] + 5):
+        assert client.get(reverse("reviews:review", args=[pk])).status_code == 404
+        assert client.get(reverse("consortia:detail", args=[pk])).status_code == 404
