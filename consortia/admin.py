@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import AuditEvent
 from portal.services import record_audit
 
-from .models import EligibilityThresholds
+from .models import Consortium, EligibilityThresholds
 
 
 def _audit_value(value):
@@ -65,3 +65,27 @@ class EligibilityThresholdsAdmin(admin.ModelAdmin):
                     "new": _audit_value(getattr(after, field)),
                 },
             )
+
+
+@admin.register(Consortium)
+class ConsortiumAdmin(admin.ModelAdmin):
+    """For looking things up. A consortium's state changes only through the transition table's service (the review
+    and lifecycle pages), never by editing a field here, so the admin is read-only."""
+
+    list_display = ["name", "lead_organisation", "status", "filing_number", "field", "updated_at"]
+    list_filter = ["status", "field", "lead_organisation__jurisdiction"]
+    search_fields = ["name", "filing_number", "lead_organisation__name", "lead_organisation__uscc"]
+    list_select_related = ["lead_organisation", "field"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def view_on_site(self, obj):
+        return reverse("consortia:detail", args=[obj.pk])

@@ -80,3 +80,15 @@ def test_documents_are_not_under_any_static_or_media_url(filled, lead_client, se
         assert lead_client.get(prefix + stored).status_code == 404, prefix
     # The stored name is random, not the user's file name.
     assert "组建协议" not in stored
+
+
+def test_admin_can_look_up_but_not_change_a_consortium(filled, demo_users):
+    client = Client()
+    client.force_login(demo_users["admin"])
+    assert client.get(reverse("admin:consortia_consortium_changelist")).status_code == 200
+    change_url = reverse("admin:consortia_consortium_change", args=[filled.pk])
+    assert client.get(change_url).status_code == 200  # view-only
+    client.post(change_url, {"status": "active", "name": "篡改"})
+    filled.refresh_from_db()
+    assert (filled.status, filled.name) == ("draft", "南京市第三代半导体功率器件创新联合体")
+    assert client.get(reverse("admin:consortia_consortium_delete", args=[filled.pk])).status_code == 403
