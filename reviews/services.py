@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consortia.eligibility.periods import latest_end
-from consortia.models import Consortium, EligibilityThresholds, WorkflowEvent
+from consortia.models import Consortium, EligibilityThresholds, Section, WorkflowEvent
 from consortia.states import Status
 from portal.exceptions import DomainError
 from portal.models import AuditEvent, Role, User
@@ -134,7 +134,12 @@ def review_filing(
             approve(consortium)
 
     def tell_people(consortium: Consortium, transition) -> None:
-        notify_decision(consortium=consortium, transition=transition, actor=actor, comment=comment.strip())
+        remarks = [
+            f"{Section(code).label}：{text.strip()}" for code, text in (section_comments or {}).items() if text.strip()
+        ]
+        notify_decision(
+            consortium=consortium, transition=transition, actor=actor, comment="\n".join([comment.strip(), *remarks])
+        )
 
     return perform_action(
         consortium_id=consortium_id,

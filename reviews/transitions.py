@@ -52,3 +52,8 @@ def find_transition(*, source: str, action: str) -> Transition | None:
 def actions_from(source: str, role: str) -> list[Transition]:
     """The actions a role may take on a consortium in ``source``, in table order (for buttons)."""
     return [t for t in TRANSITIONS.values() if t.source == source and role in t.roles]
+
+
+def action_label(action: str) -> str:
+    """The words for an action wherever it is allowed from (a return reads 退回修改 from either review stage)."""
+    return next((t.label for t in TRANSITIONS.values() if t.action == action), action)

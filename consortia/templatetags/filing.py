@@ -40,3 +40,17 @@ def event_label(event):
 
     transition = find_transition(source=event.from_status, action=event.action)
     return transition.label if transition else event.get_to_status_display()
+
+
+@register.filter
+def section_label(code):
+    from ..models import Section
+
+    return Section(code).label if code in Section.values else code
+
+
+@register.filter
+def decision_label(action):
+    from reviews.transitions import action_label
+
+    return action_label(action)

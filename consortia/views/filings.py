@@ -18,7 +18,7 @@ from ..models import Consortium
 from ..selectors import section_checklist
 from ..services import create_filing
 from ..snapshots import filing_details, filing_document
-from ..states import EDITABLE
+from ..states import EDITABLE, Status
 from .common import visible_filing
 
 
@@ -66,6 +66,10 @@ def filing_detail(request, pk: int):
             "actions": [t for t in actions_from(consortium.status, user.role) if is_owner or not user.is_lead_unit],
             "events": consortium.events.select_related("actor"),
             "submissions": consortium.submissions.select_related("submitted_by"),
+            # A returned or refused filing shows the reviewer's opinion at the top, section remarks included.
+            "last_opinion": consortium.opinions.select_related("reviewer").last()
+            if consortium.status in (Status.RETURNED, Status.REJECTED)
+            else None,
         },
     )
 

@@ -35,9 +35,10 @@ SUMMARY = "围绕碳化硅功率器件全链条开展联合攻关。"
 MEMBER = "南京示范大学1000"  # complete_filing's university member (seed 1000)
 # The stored eligibility results in registry order: the rule, the Chinese label of its clause in the guideline (指引),
 # and the outcome shown. complete_filing names no chief expert or advisory committee, so the one "建议" rule is not
-# met; it does not block the submission. (The applicant's eligibility page calls that 建议完善; the review page says
-# 未满足.) Each rule's title is the registry's: the wording is being edited, the clauses are the guideline's.
-ADVICE_NOT_MET = re.compile(r"^\s*(建议完善|未满足)\s*$")
+# met; it does not block the submission, and both the applicant's and the reviewer's pages call that 建议完善.
+# Each rule's title is the registry's: the wording is being edited, the clauses are the guideline's.
+ADVICE_NOT_MET = "建议完善"
+SEVERITY_WORDS = {"block": "须满足", "justify": "原则上", "advise": "建议"}
 ELIGIBILITY = [
     ("MEMBERS_MIN", "一", "满足"),
     ("LEGAL_ENTITY", "三（五）", "满足"),
@@ -201,7 +202,10 @@ def test_district_recommends_city_approves_and_lead_unit_downloads_the_notice(
         expect(results.nth(i)).to_have_attribute("data-rule", code)
         expect(cells.nth(0)).to_have_text(str(RULES_BY_CODE[code].title))
         expect(cells.nth(1)).to_have_text(clause)
-        expect(cells.nth(2)).to_have_text(outcome)
+        expect(cells.nth(2)).to_have_text(
+            "建议" if code == "GOVERNANCE" else "原则上" if code == "ACADEMIC_MEMBER" else "须满足"
+        )
+        expect(cells.nth(3)).to_have_text(outcome)
     expect(page.get_by_test_id("priority")).to_contain_text("52000 万元")
     expect(page.get_by_test_id("history")).to_contain_text("草稿 → 区级初审中")
     expect_decisions(page, "推荐至市科技局", "退回修改", "不予推荐")

@@ -155,3 +155,24 @@ def test_construction_period(planned_start, planned_end, approved_on, expected):
         construction_period(planned_start=planned_start, planned_end=planned_end, approved_on=approved_on, years=3)
         == expected
     )
+
+
+def test_section_remarks_reach_the_lead_unit(submitted, demo_users):
+    decide(
+        demo_users["jiangning"],
+        submitted,
+        "return",
+        "请按分项意见修改。",
+        section_basic="建设目标须量化。",
+        section_funding="请补充 2027 年经费。",
+    )
+    body = Notification.objects.get(recipient=demo_users["lead-a"]).body
+    assert "基本信息：建设目标须量化。" in body
+    assert "经费计划：请补充 2027 年经费。" in body
+    client = Client()
+    client.force_login(demo_users["lead-a"])
+    page = client.get(reverse("consortia:detail", args=[submitted.pk])).content.decode()
+    assert "退回修改" in page and "基本信息：建设目标须量化。" in page
+    client.force_login(demo_users["jiangning"])
+    page = client.get(reverse("reviews:review", args=[submitted.pk])).content.decode()
+    assert "基本信息：建设目标须量化。" in page
