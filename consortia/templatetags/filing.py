@@ -54,3 +54,10 @@ def decision_label(action):
     from reviews.transitions import action_label
 
     return action_label(action)
+
+
+@register.filter
+def with_task_details(tasks, details):
+    """Pair each task of a filing document with its milestones and responsible units from the snapshot's details."""
+    extras = (details or {}).get("tasks") or []
+    return [(task, extras[i] if i < len(extras) else {}) for i, task in enumerate(tasks)]

@@ -60,3 +60,12 @@ def test_editor_pages_render(editor):
     assert editor.client.get(reverse("consortia:detail", args=[editor.consortium.pk])).status_code == 200
     assert editor.client.get(reverse("consortia:eligibility", args=[editor.consortium.pk])).status_code == 200
     assert editor.client.get(reverse("consortia:list")).status_code == 200
+
+
+def test_filing_page_shows_each_tasks_milestones_and_responsible_units(editor):
+    editor.fill_everything()
+    lead = editor.consortium.lead_organisation
+    editor.fill_tasks(responsible=[lead.pk])
+    page = editor.client.get(reverse("consortia:detail", args=[editor.consortium.pk])).content.decode()
+    assert f"承担单位：{lead.name}" in page
+    assert "年度安排：2026 年完成工艺验证；2027 年小批量。" in page
