@@ -451,7 +451,7 @@ class WorkflowEvent(models.Model):
 
 
 # --- The end of a consortium's life: completion, revocation, the dishonesty record, provincial recognition ----------
-# (DESIGN §3, guideline §1.c, §2.c, §5.1, §5.3). The services are in ``consortia.lifecycle.services``.
+# (DESIGN §3, guideline §1.c, §2.c, §5.1, §5.3). Services and daily jobs are in ``consortia.lifecycle``.
 
 
 def lifecycle_document_path(instance, filename):

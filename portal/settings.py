@@ -202,7 +202,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.retry_undelivered_notifications",
         "schedule": crontab(minute="*/10"),
     },
+    # Daily jobs of the consortium's life (DESIGN §6), in CELERY_TIMEZONE (Asia/Shanghai).
+    "expire-consortia": {
+        "task": "consortia.tasks.expire_consortia",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "send-expiry-reminders": {
+        "task": "consortia.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+# Days before the end of the construction period on which the lead unit and its district are reminded, once each.
+EXPIRY_REMINDER_DAYS = env.list("EXPIRY_REMINDER_DAYS", cast=int, default=[90, 30])
 
 # How many delivery attempts a notification gets before it waits for an operator.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
