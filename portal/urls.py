@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/read-all/", notifications.mark_all_read, name="notifications_read_all"),
     path("filings/", include("consortia.urls")),
     path("reviews/", include("reviews.urls")),
+    path("lifecycle/", include("consortia.lifecycle.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -37,8 +37,11 @@ class NoDishonestyRecords:
 
 
 def default_dishonesty_source() -> DishonestySource:
-    # The revocation feature replaces this with a source that reads its records from the database.
-    return NoDishonestyRecords()
+    # The records city staff keep in the portal (revocation, guideline §5.3). Imported when first needed: the rules
+    # and this module load no models, so they can be imported before Django's app registry is ready.
+    from consortia.lifecycle.selectors import DatabaseDishonestySource
+
+    return DatabaseDishonestySource()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
