@@ -35,10 +35,10 @@ class EligibilityThresholds(models.Model):
     SINGLETON_PK = 1
 
     members_min = models.PositiveSmallIntegerField(
-        _("成员单位最少数量"),
+        _("参与单位最少数量"),
         default=2,
         validators=[MinValueValidator(1)],
-        help_text=_("不含牵头单位。默认 2，即牵头单位加成员单位不少于 3 家。"),
+        help_text=_("不含牵头单位。默认 2，即牵头单位加参与单位不少于 3 家。"),
     )
     period_max_years = models.PositiveSmallIntegerField(
         _("建设周期最长年数"),

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import Consortium, Document, Section
+from .models import Consortium, Document, LeadUnit, Section
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def _missing_basic(c: Consortium) -> list[str]:
 
 
 def _missing_lead(c: Consortium) -> list[str]:
-    lead = c.lead
+    lead = getattr(c, "lead", None) or LeadUnit(consortium=c)
     missing = [] if lead.head.strip() else [_("单位负责人")]
     kind = c.lead_organisation.kind
     if kind == "enterprise":

@@ -3,12 +3,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consortia.lifecycle.selectors import filter_provincially_recognised
 from consortia.models import Consortium, TechnologyKind
 from consortia.states import Status
 from portal.models import Authority, IndustryField, Organisation, Role
 from portal.uscc import normalise_uscc
 
 DATE = forms.DateInput(attrs={"type": "date"})
+RECOGNITION_CHOICES = [("", _("全部")), ("true", _("已获省级认定")), ("false", _("未获省级认定"))]
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -42,6 +44,9 @@ class QueueFilter(django_filters.FilterSet):
     submitted_to = django_filters.DateFilter(
         label=_("至"), field_name="submitted_at__date", lookup_expr="lte", widget=DATE
     )
+    provincially_recognised = django_filters.BooleanFilter(
+        label=_("省级认定"), method="with_recognition", widget=forms.Select(choices=RECOGNITION_CHOICES)
+    )
     o = django_filters.OrderingFilter(
         fields=(
             ("submitted_at", "submitted_at"),
@@ -70,6 +75,9 @@ class QueueFilter(django_filters.FilterSet):
             | Q(lead_organisation__name__icontains=value)
             | Q(lead_organisation__uscc__startswith=normalise_uscc(value))
         )
+
+    def with_recognition(self, queryset, name, value):
+        return filter_provincially_recognised(queryset, value)
 
     def with_technology_kind(self, queryset, name, value):
         # JSON "contains" is not available on SQLite; the codes are distinct quoted strings in the stored JSON text.

@@ -8,10 +8,19 @@ from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from consortia.models import Consortium, Document, Membership
+from consortia.lifecycle.services import declare_completion
+from consortia.models import (
+    CompletionDeclaration,
+    Consortium,
+    DishonestyRecord,
+    Document,
+    Membership,
+    ProvincialRecognition,
+)
 from consortia.states import Status
 from portal.models import Notification
 from reviews.models import FilingNotice
@@ -34,6 +43,7 @@ DRAFT_VIEW = [LOGIN, 200, 404, 404, 404, 200, 200]  # officers see only what was
 DRAFT_EDIT = [LOGIN, 200, 404, 404, 404, 403, 403]
 POST_ONLY = [405] * 7
 REVIEWERS = [LOGIN, 403, 403, 200, 200, 200, 200]
+CITY_ONLY = [LOGIN, 403, 403, 403, 403, 200, 403]
 
 # url name → (object the URL points at, GET answers per role)
 GET_MATRIX = {
@@ -63,6 +73,15 @@ GET_MATRIX = {
     "reviews:queue": (None, REVIEWERS),
     "reviews:review": ("filed", [LOGIN, 403, 403, 200, 404, 200, 200]),
     "reviews:notice": ("filed", [LOGIN, 200, 404, 200, 404, 200, 200]),
+    "lifecycle:declare_completion": ("filed", [LOGIN, 200, 404, 403, 403, 403, 403]),
+    "lifecycle:decide_completion": ("declaration", CITY_ONLY),
+    "lifecycle:pending_declarations": (None, CITY_ONLY),
+    "lifecycle:revoke": ("filed", CITY_ONLY),
+    "lifecycle:record_recognition": ("filed", CITY_ONLY),
+    "lifecycle:document": ("lifecycle_document", [LOGIN, 200, 404, 200, 404, 200, 200]),
+    "lifecycle:dishonesty_list": (None, CITY_ONLY),
+    "lifecycle:dishonesty_export": (None, CITY_ONLY),
+    "lifecycle:end_record": ("dishonesty_record", CITY_ONLY),
 }
 
 # State-changing URLs posted by everyone but the owner (whose POSTs are the features' own tests): nothing may change.
@@ -74,6 +93,12 @@ POST_MATRIX = {
     "consortia:withdraw": ("draft", [LOGIN, None, 404, 404, 404, 403, 403]),
     # Nothing to decide on a filed consortium: back to the page with a message.
     "reviews:review": ("filed", [LOGIN, 403, 403, 302, 404, 302, 302]),
+    "lifecycle:declare_completion": ("filed", [LOGIN, None, 404, 403, 403, 403, 403]),
+    # City staff get the form back with its errors: the junk POST changes nothing.
+    "lifecycle:decide_completion": ("declaration", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "lifecycle:revoke": ("filed", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "lifecycle:record_recognition": ("filed", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    "lifecycle:end_record": ("dishonesty_record", [LOGIN, 403, 403, 403, 403, 200, 403]),
 }
 
 # Django's admin beyond its index is guarded by its own permission system (staff only).
@@ -114,7 +139,22 @@ def world(demo_users, settings, tmp_path):
     pdf = make_pdf()
     notice = FilingNotice(consortium=filed, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
     notice.file.save("notice.pdf", ContentFile(pdf))
+    declaration = declare_completion(
+        consortium_id=filed.pk,
+        actor=owner,
+        summary="三项攻关任务全部完成，考核指标均已达到。",
+        attachments=[SimpleUploadedFile("总结.pdf", make_pdf(), content_type="application/pdf")],
+    )
+    record = DishonestyRecord.objects.create(
+        organisation=demo_users["lead-b"].organisation,
+        reason="虚报材料",
+        valid_from=date(2026, 1, 1),
+        recorded_by=demo_users["city"],
+    )
     return {
+        "declaration": {"pk": filed.pk, "declaration_id": declaration.pk},
+        "lifecycle_document": {"pk": filed.pk, "document_id": declaration.attachments.get().pk},
+        "dishonesty_record": {"record_id": record.pk},
         "draft": {"pk": draft.pk},
         "draft_section": {"pk": draft.pk, "section": "basic"},
         "membership": {"pk": draft.pk, "membership_id": Membership.objects.filter(consortium=draft).first().pk},
@@ -136,6 +176,9 @@ def state(world):
         list(Consortium.objects.order_by("pk").values_list("status", "name", "updated_at")),
         Membership.objects.count(),
         Document.objects.count(),
+        list(CompletionDeclaration.objects.values_list("state", flat=True)),
+        list(DishonestyRecord.objects.values_list("ended_on", flat=True)),
+        ProvincialRecognition.objects.count(),
     )
 
 

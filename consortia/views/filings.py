@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
-from reviews.transitions import actions_from
 
 from ..forms import NewFilingForm
 from ..models import Consortium
@@ -63,7 +62,6 @@ def filing_detail(request, pk: int):
             "details": filing_details(consortium),
             "checklist": section_checklist(consortium),
             "can_edit": is_owner and consortium.status in EDITABLE,
-            "actions": [t for t in actions_from(consortium.status, user.role) if is_owner or not user.is_lead_unit],
             "events": consortium.events.select_related("actor"),
             "submissions": consortium.submissions.select_related("submitted_by"),
             # A returned or refused filing shows the reviewer's opinion at the top, section remarks included.

@@ -117,5 +117,5 @@ def test_the_admin_list_leads_straight_to_the_one_row_and_offers_no_add_or_delet
     assert response.url == CHANGE_URL
     assert admin_client.get(reverse("admin:consortia_eligibilitythresholds_add")).status_code == 403
     page = admin_client.get(CHANGE_URL).content.decode()
-    assert "成员单位最少数量" in page
+    assert "参与单位最少数量" in page
     assert reverse("admin:consortia_eligibilitythresholds_delete", args=[1]) not in page

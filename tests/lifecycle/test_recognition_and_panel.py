@@ -182,3 +182,22 @@ def test_the_panel_of_a_revoked_consortium_shows_the_revocation(demo_users, cons
     assert "伪造财务报表。" in city_view and "审计报告.pdf" in city_view
     assert "伪造财务报表。" in lead_view and "审计报告.pdf" not in lead_view
     assert 'data-testid="revoke"' not in city_view and 'data-testid="declare-completion"' not in lead_view
+
+
+def test_city_queue_filters_by_provincial_recognition(demo_users, consortium, login):
+    other = active_consortium(lead=demo_users["lead-b"], end_date=date(2028, 12, 31))
+    recognise(consortium, demo_users["city"])
+    client = login(demo_users["city"])
+    queue = reverse("reviews:queue")
+    names = lambda **params: {c.pk for c in client.get(queue, {"status": "", **params}).context["page"].object_list}  # noqa: E731
+    assert names(provincially_recognised="true") == {consortium.pk}
+    assert other.pk in names(provincially_recognised="false") and consortium.pk not in names(
+        provincially_recognised="false"
+    )
+
+
+def test_consortium_page_shows_the_lifecycle_panel(demo_users, consortium, login):
+    recognise(consortium, demo_users["city"])
+    page = login(demo_users["lead-a"]).get(reverse("consortia:detail", args=[consortium.pk])).content.decode()
+    assert 'data-testid="lifecycle-panel"' in page
+    assert 'data-testid="provincial-recognition"' in page
