@@ -4,7 +4,6 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django.db import OperationalError, transaction
@@ -49,12 +48,6 @@ def test_the_tasks_act_on_the_given_day_or_today(demo_users, monkeypatch):
 
 
 # --- On a real worker (filesystem broker on SQLite runs, Redis with REDIS_URL) ----------------------------------
-
-
-@pytest.fixture
-def celery_worker():
-    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
 
 
 def wait_for(condition, timeout=30.0):
