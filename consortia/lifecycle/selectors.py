@@ -15,28 +15,38 @@ from ..models import CompletionDeclaration, Consortium, DishonestyRecord
 
 
 class DatabaseDishonestySource:
-    """The dishonesty records kept in the portal, as the eligibility engine's INTEGRITY rule reads them: one query
-    per evaluation, for the codes of the filing's units."""
+    """The dishonesty records kept in the portal, as the eligibility engine's INTEGRITY rule reads them.
+
+    The records in force on a day are few (units barred for fraud), so the first question for a day loads them all in
+    one query and later ones are answered from memory: a context built once for a batch of filings
+    (``context_from_database``) costs one query, not one per filing."""
+
+    def __init__(self):
+        self._by_day: dict[date, dict[str, list[RecordInForce]]] = {}
+
+    def _in_force(self, on: date) -> dict[str, list[RecordInForce]]:
+        if on not in self._by_day:
+            by_uscc: dict[str, list[RecordInForce]] = {}
+            records = (
+                DishonestyRecord.objects.in_force(on=on)
+                .select_related("organisation")
+                .order_by("organisation__uscc", "valid_from", "pk")
+            )
+            for record in records:
+                by_uscc.setdefault(record.organisation.uscc, []).append(
+                    RecordInForce(
+                        uscc=record.organisation.uscc,
+                        name=record.organisation.name,
+                        reason=record.reason,
+                        until=record.valid_until,
+                    )
+                )
+            self._by_day[on] = by_uscc
+        return self._by_day[on]
 
     def active_records(self, usccs: Collection[str], *, on: date) -> Sequence[RecordInForce]:
-        codes = [code for code in usccs if code]
-        if not codes:
-            return ()
-        records = (
-            DishonestyRecord.objects.in_force(on=on)
-            .filter(organisation__uscc__in=codes)
-            .select_related("organisation")
-            .order_by("organisation__uscc", "valid_from", "pk")
-        )
-        return [
-            RecordInForce(
-                uscc=record.organisation.uscc,
-                name=record.organisation.name,
-                reason=record.reason,
-                until=record.valid_until,
-            )
-            for record in records
-        ]
+        in_force = self._in_force(on)
+        return [record for code in sorted(set(usccs)) if code for record in in_force.get(code, ())]
 
 
 # --- The dishonesty record list (city staff) -------------------------------------------------------------------------

@@ -130,3 +130,15 @@ def test_a_long_term_record_is_shown_as_such(demo_users, today):
 
     result = integrity(complete_filing(lead=lead))
     assert result.outcome == "fail" and "长期" in result.message
+
+
+def test_one_query_answers_a_whole_batch(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    source = DatabaseDishonestySource()
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as queries:
+        for seed in range(50):
+            assert source.active_records([f"91320115MA{seed:08d}"], on=today) == []
+    assert len(queries) == 1
