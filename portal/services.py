@@ -107,14 +107,18 @@ def _insert_once(row: Notification) -> bool:
     return True
 
 
-def enqueue_delivery(notification_ids: list[int]) -> None:
-    from .tasks import deliver_notification
+DELIVERY_BATCH = 200  # notifications per task: a job that queues thousands publishes tens of messages, not thousands
 
-    for notification_id in notification_ids:
+
+def enqueue_delivery(notification_ids: list[int]) -> None:
+    from .tasks import deliver_notifications
+
+    for start in range(0, len(notification_ids), DELIVERY_BATCH):
+        batch = notification_ids[start : start + DELIVERY_BATCH]
         try:
-            deliver_notification.delay(notification_id)
-        except Exception:  # the broker is unreachable: the row stays undelivered for the retry job
-            logger.warning("Could not queue notification %s; the retry job will deliver it.", notification_id)
+            deliver_notifications.delay(batch)
+        except Exception:  # the broker is unreachable: the rows stay undelivered for the retry job
+            logger.warning("Could not queue %d notifications; the retry job will deliver them.", len(batch))
 
 
 def deliver_notification(*, notification_id: int) -> bool:

@@ -31,11 +31,25 @@ def test_notification_in_a_rolled_back_transaction_is_never_sent(demo_users):
 @pytest.mark.django_db(transaction=True)
 def test_delivery_is_queued_only_after_commit(demo_users, monkeypatch):
     queued = []
-    monkeypatch.setattr(tasks.deliver_notification, "delay", queued.append)
+    monkeypatch.setattr(tasks.deliver_notifications, "delay", queued.append)
     with transaction.atomic():
         (notification,) = services.notify(recipients=[demo_users["city"]], subject="新的备案申请", body="请审核")
         assert queued == []
-    assert queued == [notification.pk]
+    assert queued == [[notification.pk]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_notifications_are_queued_in_batches(demo_users, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.deliver_notifications, "delay", queued.append)
+    recipients = list(demo_users.values())
+    with transaction.atomic():
+        for round_ in range(70):  # 6 users × 70 = 420 rows
+            services.notify(recipients=recipients, subject=f"第 {round_} 条", body="b")
+    assert sum(len(batch) for batch in queued) == 420
+    assert len(queued) == 70  # one batch per notify() call here: each call queues its own rows after commit
+    services.enqueue_delivery(list(Notification.objects.values_list("pk", flat=True)))
+    assert [len(batch) for batch in queued[70:]] == [200, 200, 20]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,7 +57,7 @@ def test_broker_down_at_commit_then_retry_job_delivers_once(demo_users, monkeypa
     def broker_refuses(*args, **kwargs):
         raise OperationalError("[Errno 111] Connection refused")
 
-    monkeypatch.setattr(tasks.deliver_notification, "delay", broker_refuses)
+    monkeypatch.setattr(tasks.deliver_notifications, "delay", broker_refuses)
     with transaction.atomic():
         (notification,) = services.notify(
             recipients=[demo_users["jiangning"]], subject="新的备案申请", body="请初审", link="/"
