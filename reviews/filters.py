@@ -65,6 +65,10 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if user.role == Role.DISTRICT_OFFICER:
             del self.filters["authority"]  # they see their own jurisdiction only
+        # Bootstrap's classes on the widgets: the template renders label and widget itself, without crispy.
+        for field in self.form.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
 
     def search(self, queryset, name, value):
         value = value.strip()

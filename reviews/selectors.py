@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count
 
-from consortia.models import Consortium, Section
+from consortia.models import Consortium, Section, Submission
 from portal.models import User
 
 # Which parts of a submission (document, details) belong to which editor section.
@@ -20,16 +20,31 @@ SECTION_PARTS = {
 
 
 def review_queue(user: User):
-    """Everything the officer may see, with what a queue row shows, in a fixed number of queries."""
-    return (
-        Consortium.objects.visible_to(user)
-        .select_related("field", "lead_organisation__jurisdiction")
-        .annotate(submission_count=Count("submissions"), last_submitted=Max("submissions__submitted_at"))
+    """Everything the officer may see, with what a queue row shows, in a fixed number of queries.
+
+    No aggregate here: an annotation over submissions GROUPs BY every visible consortium before the page is cut, and
+    makes the status tabs count submissions; ``with_submission_counts`` counts for the page's rows instead."""
+    return Consortium.objects.visible_to(user).select_related("field", "lead_organisation__jurisdiction")
+
+
+def with_submission_counts(consortia) -> list:
+    """The page's consortia with ``submission_count``, in one query however long the queue."""
+    consortia = list(consortia)
+    counts = dict(
+        Submission.objects.filter(consortium__in=[c.pk for c in consortia])
+        .order_by()
+        .values_list("consortium")
+        .annotate(n=Count("*"))
+        .values_list("consortium", "n")
     )
+    for consortium in consortia:
+        consortium.submission_count = counts.get(consortium.pk, 0)
+    return consortia
 
 
 def status_counts(queryset) -> dict[str, int]:
-    return dict(queryset.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    # COUNT(*), not COUNT(id): PostgreSQL can answer from an index alone (index-only scan).
+    return dict(queryset.order_by().values_list("status").annotate(n=Count("*")).values_list("status", "n"))
 
 
 @dataclass(frozen=True)

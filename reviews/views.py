@@ -15,7 +15,7 @@ from portal.models import Role
 
 from .filters import QueueFilter
 from .forms import DecisionForm
-from .selectors import changed_sections, review_queue, status_counts
+from .selectors import changed_sections, review_queue, status_counts, with_submission_counts
 from .services import CITY_DECISIONS, DISTRICT_DECISIONS, acting_role, review_filing
 from .transitions import actions_from
 
@@ -40,7 +40,9 @@ def queue(request):
     counts = status_counts(base)
     filterset = QueueFilter(data, queryset=base, user=user)
     rows = filterset.qs
+    rows = rows.order_by(*rows.query.order_by, "pk")  # a stable order through the pages when submitted_at ties
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    page.object_list = with_submission_counts(page.object_list)
     query = data.copy()
     query.pop("page", None)
     return render(

@@ -108,3 +108,17 @@ def test_queue_query_count_does_not_grow_with_rows(demo_users, username):
         response = queue(demo_users[username])
     assert response.context["page"].paginator.count == 205
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_status_tabs_count_consortia_not_submissions(demo_users):
+    from consortia.models import Submission
+
+    make_filings(3, lead=demo_users["lead-a"].organisation)
+    for consortium in Consortium.objects.all():
+        for number in (1, 2):
+            Submission.objects.create(
+                consortium=consortium, number=number, submitted_by=demo_users["lead-a"], document={}, eligibility={}
+            )
+    response = queue(demo_users["jiangning"])
+    assert dict((value, count) for value, _, count in response.context["status_tabs"]) == {"district_review": 3}
+    assert [c.submission_count for c in response.context["page"].object_list] == [2, 2, 2]
