@@ -214,7 +214,7 @@ class Consortium(models.Model):
         ]
 
     def __str__(self):
-        return self.name or _("（未命名联合体）")
+        return self.name or str(_("（未命名联合体）"))
 
     @property
     def status_label(self):

@@ -20,4 +20,4 @@ def test_messages_follow_the_active_language_inside_an_evaluation():
 def test_outside_an_evaluation_it_is_djangos_gettext():
     with translation.override("en"):
         assert gettext(KNOWN[0]) == translation.gettext(KNOWN[0]) == KNOWN[1]
-        assert gettext("未填写产业领域。") == "未填写产业领域。"
+        assert gettext("不在目录中的消息。") == "不在目录中的消息。"
