@@ -182,20 +182,25 @@ def edit_member(request, pk: int, membership_id: int):
     )
 
 
+def _act_then_return(request, consortium, section, apply, *, success):
+    """A one-click change within a section (remove a member, delete a file): save it, then back to the section."""
+    outcome = run_save(request, consortium, section, apply, success=success)
+    if outcome is not None and outcome[1] is not None:
+        messages.error(request, outcome[1].message)
+    return redirect("consortia:edit", pk=consortium.pk, section=section)
+
+
 @require_POST
 @login_required
 def remove_member(request, pk: int, membership_id: int):
     consortium = editable_filing(request, pk)
-    outcome = run_save(
+    return _act_then_return(
         request,
         consortium,
         Section.MEMBERS,
         lambda c: services.remove_member(consortium=c, membership_id=membership_id),
         success=_("已移除参与单位。"),
     )
-    if outcome is not None and outcome[1] is not None:
-        messages.error(request, outcome[1].message)
-    return redirect("consortia:edit", pk=pk, section=Section.MEMBERS)
 
 
 def _formset_section(request, consortium, section, formset_class, queryset):
@@ -269,13 +274,10 @@ def edit_documents(request, consortium):
 def delete_document(request, pk: int, document_id: int):
     consortium = editable_filing(request, pk)
     get_object_or_404(consortium.documents, pk=document_id)
-    outcome = run_save(
+    return _act_then_return(
         request,
         consortium,
         Section.DOCUMENTS,
         lambda c: services.delete_document(consortium=c, document_id=document_id),
         success=_("已删除。"),
     )
-    if outcome is not None and outcome[1] is not None:
-        messages.error(request, outcome[1].message)
-    return redirect("consortia:edit", pk=pk, section=Section.DOCUMENTS)
