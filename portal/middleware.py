@@ -10,6 +10,7 @@ from .models import AuditEvent
 from .services import record_audit
 
 LAST_ACTIVITY_KEY = "portal_last_activity"
+ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 class ChineseUnlessChosenMiddleware:
@@ -49,5 +50,7 @@ class IdleSessionTimeoutMiddleware:
                     % {"minutes": settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60},
                 )
                 return redirect_to_login(request.get_full_path())
-            request.session[LAST_ACTIVITY_KEY] = now
+            # Recorded at most once a minute: writing the session on every request costs three queries a page.
+            if last is None or now - last >= ACTIVITY_RESOLUTION_SECONDS:
+                request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)

@@ -132,3 +132,16 @@ def test_audit_events_cannot_be_edited_or_deleted(demo_users):
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+def test_activity_is_recorded_at_most_once_a_minute(client, demo_users):
+    login(client, "city", DEMO_PASSWORD)
+    client.get(reverse("home"))
+    first = client.session[LAST_ACTIVITY_KEY]
+    client.get(reverse("home"))
+    assert client.session[LAST_ACTIVITY_KEY] == first
+    session = client.session
+    session[LAST_ACTIVITY_KEY] -= 61
+    session.save()
+    client.get(reverse("home"))
+    assert client.session[LAST_ACTIVITY_KEY] > first - 61
