@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
 from consortia.models import Consortium, Document, FundingLine, Governance, LeadUnit, Membership, ResearchTask
@@ -34,8 +35,15 @@ def organisation(seed: int, *, kind="enterprise", name=None, jurisdiction=None) 
     )
 
 
-def complete_filing(*, lead_user, name="南京市第三代半导体功率器件创新联合体", seed=1000, document=True) -> Consortium:
-    """A draft with every section complete and every rule met (one university member, two enterprises)."""
+def pdf_upload(name: str = "组建协议.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, make_pdf(), content_type="application/pdf")
+
+
+def complete_filing(
+    *, lead_user, name="南京市第三代半导体功率器件创新联合体", seed=1000, members=None, document=True
+) -> Consortium:
+    """A draft with every section complete and every rule met: by default a university and an enterprise as members;
+    ``members`` given, those organisations (a university is added when none is academic)."""
     consortium = Consortium.objects.create(
         name=name,
         lead_organisation=lead_user.organisation,
@@ -52,10 +60,13 @@ def complete_filing(*, lead_user, name="南京市第三代半导体功率器件�
     )
     LeadUnit.objects.create(consortium=consortium, head="王敏", revenue_prev_year=52000, rd_expense_prev_year=3100)
     Governance.objects.create(consortium=consortium, has_council=True, council_chair_is_lead_head=True)
-    members = [
-        organisation(seed, kind="university", name=f"南京示范大学{seed}"),
-        organisation(seed + 1, name=f"示范材料公司{seed}"),
-    ]
+    if members is None:
+        members = [
+            organisation(seed, kind="university", name=f"南京示范大学{seed}"),
+            organisation(seed + 1, name=f"示范材料公司{seed}"),
+        ]
+    elif not any(member.kind in ("university", "institute") for member in members):
+        members = [*members, organisation(seed, kind="university", name=f"南京示范大学{seed}")]
     for member in members:
         Membership.objects.create(
             consortium=consortium,
