@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .uscc import normalise_uscc, validate_uscc
@@ -14,7 +15,15 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
 
 
-class Authority(models.Model):
+class LocalisedName:
+    """Reference entries carry a Chinese and an English name; users see the one of their language."""
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+
+
+class Authority(LocalisedName, models.Model):
     """A district, new area or park science bureau that pre-screens filings (reference/authorities.csv)."""
 
     class Kind(models.TextChoices):
@@ -35,10 +44,10 @@ class Authority(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name_zh
+        return self.name
 
 
-class IndustryField(models.Model):
+class IndustryField(LocalisedName, models.Model):
     """A key industry field of the city (guideline §2.a; reference/industry-fields.csv)."""
 
     code = models.SlugField(_("代码"), max_length=64, unique=True)
@@ -54,10 +63,10 @@ class IndustryField(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self):
-        return self.name_zh
+        return self.name
 
 
-class PlatformCategory(models.Model):
+class PlatformCategory(LocalisedName, models.Model):
     """A category of major S&T platform that may lead a consortium (guideline §3.4.b)."""
 
     code = models.SlugField(_("代码"), max_length=64, unique=True)
@@ -71,7 +80,7 @@ class PlatformCategory(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return self.name_zh
+        return self.name
 
 
 class Organisation(models.Model):

@@ -25,12 +25,14 @@ def label(code, vocabulary: str):
 
 @register.filter
 def field_name(code):
-    return IndustryField.objects.filter(code=code).values_list("name_zh", flat=True).first() or code or "—"
+    entry = IndustryField.objects.filter(code=code).first()
+    return entry.name if entry else code or "—"
 
 
 @register.filter
 def platform_category_name(code):
-    return PlatformCategory.objects.filter(code=code).values_list("name_zh", flat=True).first() or code or "—"
+    entry = PlatformCategory.objects.filter(code=code).first()
+    return entry.name if entry else code or "—"
 
 
 @register.filter

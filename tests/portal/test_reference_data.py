@@ -52,3 +52,15 @@ def test_a_changed_name_is_corrected_on_reload():
     Authority.objects.filter(code="320115").update(name_zh="错误名称")
     call_command("load_reference_data")
     assert Authority.objects.get(code="320115").name_zh == "江宁区"
+
+
+@pytest.mark.django_db
+def test_reference_names_follow_the_users_language():
+    from django.utils import translation
+
+    call_command("load_reference_data")
+    jiangning = Authority.objects.get(code="320115")
+    field = IndustryField.objects.get(code="third-gen-semiconductors")
+    assert (str(jiangning), str(field)) == ("江宁区", "第三代半导体")
+    with translation.override("en"):
+        assert (str(jiangning), str(field)) == ("Jiangning District", "Third-generation semiconductors")
