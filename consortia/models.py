@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import IndustryField, Organisation, PlatformCategory, Role
+from portal.models import AppendOnly, IndustryField, Organisation, PlatformCategory, Role
 
 from .states import Status
 
@@ -401,7 +401,7 @@ class Document(models.Model):
         return self.original_name
 
 
-class Submission(models.Model):
+class Submission(AppendOnly, models.Model):
     """An immutable copy of the filing exactly as submitted, with its eligibility results."""
 
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="submissions")
@@ -422,13 +422,8 @@ class Submission(models.Model):
     def __str__(self):
         return f"{self.consortium} #{self.number}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Submissions are immutable.")
-        super().save(*args, **kwargs)
 
-
-class WorkflowEvent(models.Model):
+class WorkflowEvent(AppendOnly, models.Model):
     """Append-only history of a consortium's state: who moved it from where to where, and why."""
 
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="events")
@@ -455,11 +450,6 @@ class WorkflowEvent(models.Model):
 
     def __str__(self):
         return f"{self.consortium_id} {self.from_status}→{self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Workflow events are append-only.")
-        super().save(*args, **kwargs)
 
 
 # --- The end of a consortium's life: completion, revocation, the dishonesty record, provincial recognition ----------

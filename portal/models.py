@@ -15,6 +15,15 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
 
 
+class AppendOnly:
+    """Rows written once and never changed: history (audit, workflow) and what was submitted."""
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+
 class LocalisedName:
     """Reference entries carry a Chinese and an English name; users see the one of their language."""
 
@@ -182,7 +191,7 @@ class User(AbstractUser):
         return self.role == Role.ADMIN or self.is_superuser
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly, models.Model):
     """Append-only trail of logins and of every change of state (网络安全等级保护 2.0: kept at least six months)."""
 
     class Type(models.TextChoices):
@@ -220,11 +229,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.get_event_type_display()} {self.username}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
