@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin import ReadOnlyAdmin
 from portal.models import AuditEvent
 from portal.services import record_audit
 
@@ -68,7 +69,7 @@ class EligibilityThresholdsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consortium)
-class ConsortiumAdmin(admin.ModelAdmin):
+class ConsortiumAdmin(ReadOnlyAdmin):
     """For looking things up. A consortium's state changes only through the transition table's service (the review
     and lifecycle pages), never by editing a field here, so the admin is read-only."""
 
@@ -77,15 +78,6 @@ class ConsortiumAdmin(admin.ModelAdmin):
     search_fields = ["name", "filing_number", "lead_organisation__name", "lead_organisation__uscc"]
     list_select_related = ["lead_organisation", "field"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def view_on_site(self, obj):
         return reverse("consortia:detail", args=[obj.pk])

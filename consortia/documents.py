@@ -2,6 +2,8 @@
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +21,19 @@ class CheckedFile:
     size: int
     sha256: str
     pages: int
+
+
+@contextmanager
+def stored_files_removed_on_failure() -> Iterator[list]:
+    """Files written to storage inside a transaction that then fails are deleted again: append each stored
+    ``FieldFile`` to the yielded list. Wrap the ``transaction.atomic()`` block, so that it has rolled back first."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
 
 
 def megabytes(size: int) -> str:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import UsccField
 from portal.models import IndustryField, Organisation, PlatformCategory
 
-from .eligibility.periods import latest_end
+from .eligibility.rules import period_fault
 from .models import (
     ChainPosition,
     Consortium,
@@ -66,18 +66,9 @@ class BasicForm(SectionForm, forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
         if start and end:
-            years = EligibilityThresholds.load().period_max_years
-            if end <= start:
-                self.add_error("planned_end", _("结束日期应晚于开始日期。"))
-            elif end > latest_end(start, years):
-                self.add_error(
-                    "planned_end",
-                    _(
-                        "建设周期原则上不超过 %(years)d 年（指引一、五（一））："
-                        "开始于 %(start)s 的，结束日期最迟为 %(latest)s。"
-                    )
-                    % {"years": years, "start": start.isoformat(), "latest": latest_end(start, years).isoformat()},
-                )
+            fault = period_fault(start, end, years=EligibilityThresholds.load().period_max_years)
+            if fault:
+                self.add_error("planned_end", fault)
         return cleaned
 
 

@@ -1,10 +1,15 @@
-"""Read-side questions about filings: which sections are complete, what a user may see."""
+"""Read-side questions about filings: which sections are complete, the work waiting on the home page."""
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.models import Role, User
+from portal.selectors import Panel, register_work_panels
+
 from .models import Consortium, Document, LeadUnit, Section
+from .states import EDITABLE, Status
 
 
 @dataclass(frozen=True)
@@ -91,3 +96,54 @@ def section_checklist(consortium: Consortium) -> list[SectionStatus]:
         SectionStatus(section=section.value, label=str(section.label), missing=tuple(_CHECKS[section](consortium)))
         for section in Section
     ]
+
+
+@register_work_panels
+def work_panels(user: User) -> list[Panel]:
+    """The home page's cards of filing and review work for the user's role."""
+    visible = Consortium.objects.visible_to(user)
+    if user.role == Role.LEAD_UNIT:
+        return [
+            Panel(
+                title=_("本单位的创新联合体备案"),
+                count=visible.count(),
+                empty_text=_("本单位尚无创新联合体备案。"),
+                link=reverse("consortia:list"),
+                link_text=_("查看或新建备案"),
+            ),
+            Panel(
+                title=_("待填写或修改的备案"),
+                count=visible.filter(status__in=EDITABLE).count(),
+                empty_text=_("没有待填写或修改的备案。"),
+                link=reverse("consortia:list"),
+                link_text=_("继续填写"),
+            ),
+            Panel(
+                title=_("审核中的备案"),
+                count=visible.filter(status__in=[Status.DISTRICT_REVIEW, Status.CITY_REVIEW]).count(),
+                empty_text=_("没有审核中的备案。"),
+                link=reverse("consortia:list"),
+                link_text=_("查看备案"),
+            ),
+        ]
+    if user.role == Role.DISTRICT_OFFICER:
+        return [
+            Panel(
+                title=_("待初审的备案申请"),
+                count=visible.filter(status=Status.DISTRICT_REVIEW).count(),
+                empty_text=_("辖区内暂无待初审的备案申请。"),
+                link=reverse("reviews:queue"),
+                link_text=_("进入初审队列"),
+            )
+        ]
+    if user.role == Role.CITY_STAFF:
+        return [
+            Panel(
+                title=_("待审核备案的申请"),
+                count=visible.filter(status=Status.CITY_REVIEW).count(),
+                empty_text=_("暂无待市科技局审核的备案申请。"),
+                link=reverse("reviews:queue"),
+                link_text=_("进入审核队列"),
+            )
+        ]
+    return []

@@ -15,14 +15,17 @@ from portal.exceptions import DomainError
 from portal.models import AuditEvent, Organisation, Role, User
 from portal.services import notify, record_audit
 from portal.uscc import normalise_uscc
-from reviews.services import perform_action
 
+from . import recipients
 from .documents import check_pdf
 from .eligibility import validate_document
 from .models import Consortium, Document, Governance, LeadUnit, Membership, Section, Submission
+from .permissions import edit_refusal
 from .selectors import section_checklist
 from .snapshots import evaluate_filing, filing_details, filing_document, load_filing
-from .states import EDITABLE
+from .workflow.door import perform_action
+from .workflow.steps import Action, step
+from .workflow.transitions import SNAPSHOT, SUBMISSION_ANNOUNCED
 
 JUSTIFICATIONS = "justifications"  # versioned like a section: edited on the eligibility page
 
@@ -63,16 +66,6 @@ def section_version(consortium: Consortium, section: str) -> SectionVersion:
     )
 
 
-def _check_lead_user(consortium: Consortium, actor: User) -> None:
-    if actor.role != Role.LEAD_UNIT or actor.organisation_id != consortium.lead_organisation_id:
-        raise DomainError(_("只有牵头单位的用户可以修改本备案。"))
-
-
-def _check_editable(consortium: Consortium) -> None:
-    if consortium.status not in EDITABLE:
-        raise DomainError(_("备案处于“%(status)s”状态，不能修改。") % {"status": consortium.get_status_display()})
-
-
 @transaction.atomic
 def create_filing(*, actor: User, name: str) -> Consortium:
     """A new draft led by the actor's organisation."""
@@ -101,8 +94,9 @@ def save_section(
     loaded it (``loaded_version``)."""
     with transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=consortium_id)
-        _check_lead_user(consortium, actor)
-        _check_editable(consortium)
+        refusal = edit_refusal(actor, consortium)
+        if refusal:
+            raise DomainError(refusal)
         current = section_version(consortium, section)
         if current.number != loaded_version:
             raise StaleSection(
@@ -204,58 +198,54 @@ def evaluation_record(evaluation) -> dict:
 def submit_filing(*, consortium_id: int, actor: User) -> Submission:
     """Submit (or resubmit after a return) to district pre-screening, keeping an immutable snapshot of exactly what
     was submitted and its eligibility results. Refused while a section is incomplete or a condition fails."""
-    submission = None
+    return perform_action(consortium_id=consortium_id, action="submit", actor=actor).results[SNAPSHOT]
 
-    def take_snapshot(consortium: Consortium, transition) -> None:
-        nonlocal submission
-        _check_lead_user(consortium, actor)
-        filing = load_filing(consortium.pk)
-        incomplete = [status for status in section_checklist(filing) if not status.complete]
-        if incomplete:
-            raise DomainError(
-                _("以下部分尚未填写完整，不能提交：%(sections)s。")
-                % {"sections": "；".join(f"{status.label}（{'、'.join(status.missing)}）" for status in incomplete)}
-            )
-        evaluation = evaluate_filing(filing)
-        if not evaluation.eligible:
-            failing = [result for result in evaluation.results if result.blocks]
-            raise DomainError(
-                _("以下条件尚未满足，不能提交：%(rules)s。请在“条件核验”页面查看原因。")
-                % {"rules": "；".join(f"{r.title}（{r.clause_label}）" for r in failing)}
-            )
-        document = filing_document(filing)
-        problems = validate_document(document)
-        if problems:  # the checklist should have caught these; never store a snapshot that is not a valid document
-            raise DomainError(_("备案内容不完整：%(problems)s") % {"problems": "；".join(map(str, problems))})
-        submission = Submission.objects.create(
-            consortium=consortium,
-            number=consortium.submissions.count() + 1,
-            submitted_by=actor,
-            document=document,
-            details=filing_details(filing),
-            eligibility=evaluation_record(evaluation),
+
+@step(SNAPSHOT)
+def take_snapshot(action: Action) -> Submission:
+    """The step of every submit: complete sections, every condition met, and the snapshot kept."""
+    consortium = action.consortium
+    filing = load_filing(consortium.pk)
+    incomplete = [status for status in section_checklist(filing) if not status.complete]
+    if incomplete:
+        raise DomainError(
+            _("以下部分尚未填写完整，不能提交：%(sections)s。")
+            % {"sections": "；".join(f"{status.label}（{'、'.join(status.missing)}）" for status in incomplete)}
         )
-        consortium.submitted_at = submission.submitted_at
-
-    def notify_district(consortium: Consortium, transition) -> None:
-        jurisdiction = consortium.lead_organisation.jurisdiction
-        officers = User.objects.filter(role=Role.DISTRICT_OFFICER, authority=jurisdiction, is_active=True)
-        notify(
-            recipients=officers,
-            subject=_("新的创新联合体备案申请待初审：%(name)s") % {"name": consortium.name},
-            body=_("%(lead)s 提交了“%(name)s”的备案申请（第 %(number)d 次提交），请登录平台进行初审。")
-            % {"lead": consortium.lead_organisation.name, "name": consortium.name, "number": submission.number},
-            link=reverse("consortia:detail", args=[consortium.pk]),
+    evaluation = evaluate_filing(filing)
+    if not evaluation.eligible:
+        failing = [result for result in evaluation.results if result.blocks]
+        raise DomainError(
+            _("以下条件尚未满足，不能提交：%(rules)s。请在“条件核验”页面查看原因。")
+            % {"rules": "；".join(f"{r.title}（{r.clause_label}）" for r in failing)}
         )
-
-    perform_action(
-        consortium_id=consortium_id, action="submit", actor=actor, before=take_snapshot, after=notify_district
+    document = filing_document(filing)
+    problems = validate_document(document)
+    if problems:  # the checklist should have caught these; never store a snapshot that is not a valid document
+        raise DomainError(_("备案内容不完整：%(problems)s") % {"problems": "；".join(map(str, problems))})
+    submission = Submission.objects.create(
+        consortium=consortium,
+        number=consortium.submissions.count() + 1,
+        submitted_by=action.actor,
+        document=document,
+        details=filing_details(filing),
+        eligibility=evaluation_record(evaluation),
     )
+    consortium.submitted_at = submission.submitted_at
     return submission
 
 
-def withdraw_filing(*, consortium_id: int, actor: User) -> Consortium:
-    def check(consortium: Consortium, transition) -> None:
-        _check_lead_user(consortium, actor)
+@step(SUBMISSION_ANNOUNCED)
+def announce_submission(action: Action) -> None:
+    consortium, submission = action.consortium, action.results[SNAPSHOT]
+    notify(
+        recipients=recipients.district_officers(consortium),
+        subject=_("新的创新联合体备案申请待初审：%(name)s") % {"name": consortium.name},
+        body=_("%(lead)s 提交了“%(name)s”的备案申请（第 %(number)d 次提交），请登录平台进行初审。")
+        % {"lead": consortium.lead_organisation.name, "name": consortium.name, "number": submission.number},
+        link=reverse("consortia:detail", args=[consortium.pk]),
+    )
 
-    return perform_action(consortium_id=consortium_id, action="withdraw", actor=actor, before=check)
+
+def withdraw_filing(*, consortium_id: int, actor: User) -> Consortium:
+    return perform_action(consortium_id=consortium_id, action="withdraw", actor=actor).consortium

@@ -51,14 +51,8 @@ class PlatformCategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "name_zh", "is_active"]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only."""
-
-    list_display = ["occurred_at", "event_type", "username", "ip_address", "object_type", "object_id"]
-    list_filter = ["event_type"]
-    search_fields = ["username", "object_id"]
-    date_hierarchy = "occurred_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin for looking rows up: no one adds, changes or deletes a row through it."""
 
     def has_add_permission(self, request):
         return False
@@ -68,6 +62,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the audit trail is append-only."""
+
+    list_display = ["occurred_at", "event_type", "username", "ip_address", "object_type", "object_id"]
+    list_filter = ["event_type"]
+    search_fields = ["username", "object_id"]
+    date_hierarchy = "occurred_at"
 
 
 @admin.register(Notification)

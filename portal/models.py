@@ -15,6 +15,21 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("系统管理员")
 
 
+class ScopedQuerySet(models.QuerySet):
+    """``visible_to(user)``: the one place per model that decides what a user may see (DESIGN §7). Nobody signed out
+    sees anything, city staff and administrators see everything, and ``scoped_to`` decides for the other roles."""
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_city_staff or user.is_portal_admin:
+            return self
+        return self.scoped_to(user)
+
+    def scoped_to(self, user):
+        return self.none()
+
+
 class AppendOnly:
     """Rows written once and never changed: history (audit, workflow) and what was submitted."""
 
@@ -237,10 +252,12 @@ class AuditEvent(AppendOnly, models.Model):
 class Notification(models.Model):
     """An in-app message and its e-mail; the outbox row is written in the caller's transaction."""
 
+    SUBJECT_MAX_LENGTH = 200
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications"
     )
-    subject = models.CharField(_("标题"), max_length=200)
+    subject = models.CharField(_("标题"), max_length=SUBJECT_MAX_LENGTH)
     body = models.TextField(_("内容"))
     link = models.CharField(_("链接"), max_length=255, blank=True)
     # Set when the same message must never be queued twice (jobs re-run after a crash, reminders per threshold).

@@ -1,11 +1,12 @@
 """Read-side queries of the portal core."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Notification, Role, User
+from .models import Notification, User
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,17 @@ class Panel:
     empty_text: str
     link: str = ""
     link_text: str = ""
+
+
+# The apps built on the portal core add the work that waits for each role (``register_work_panels``), so that the
+# core never imports them.
+_WORK_PANELS: list[Callable[[User], list[Panel]]] = []
+
+
+def register_work_panels(panels: Callable[[User], list[Panel]]) -> Callable[[User], list[Panel]]:
+    if panels not in _WORK_PANELS:
+        _WORK_PANELS.append(panels)
+    return panels
 
 
 def unread_count(user: User) -> int:
@@ -34,8 +46,9 @@ def home_panels(user: User) -> list[Panel]:
             link_text=_("查看通知"),
         )
     ]
-    panels.extend(_work_panels(user))
-    if user.role == Role.ADMIN or user.is_superuser:
+    for work_panels in _WORK_PANELS:
+        panels.extend(work_panels(user))
+    if user.is_portal_admin:
         panels.append(
             Panel(
                 title=_("系统管理"),
@@ -48,54 +61,3 @@ def home_panels(user: User) -> list[Panel]:
     return panels
 
 
-def _work_panels(user: User) -> list[Panel]:
-    # The shell's home page gathers work from the apps built on the portal core, so they are imported here.
-    from consortia.models import Consortium
-    from consortia.states import EDITABLE, Status
-
-    visible = Consortium.objects.visible_to(user)
-    if user.role == Role.LEAD_UNIT:
-        return [
-            Panel(
-                title=_("本单位的创新联合体备案"),
-                count=visible.count(),
-                empty_text=_("本单位尚无创新联合体备案。"),
-                link=reverse("consortia:list"),
-                link_text=_("查看或新建备案"),
-            ),
-            Panel(
-                title=_("待填写或修改的备案"),
-                count=visible.filter(status__in=EDITABLE).count(),
-                empty_text=_("没有待填写或修改的备案。"),
-                link=reverse("consortia:list"),
-                link_text=_("继续填写"),
-            ),
-            Panel(
-                title=_("审核中的备案"),
-                count=visible.filter(status__in=[Status.DISTRICT_REVIEW, Status.CITY_REVIEW]).count(),
-                empty_text=_("没有审核中的备案。"),
-                link=reverse("consortia:list"),
-                link_text=_("查看备案"),
-            ),
-        ]
-    if user.role == Role.DISTRICT_OFFICER:
-        return [
-            Panel(
-                title=_("待初审的备案申请"),
-                count=visible.filter(status=Status.DISTRICT_REVIEW).count(),
-                empty_text=_("辖区内暂无待初审的备案申请。"),
-                link=reverse("reviews:queue"),
-                link_text=_("进入初审队列"),
-            )
-        ]
-    if user.role == Role.CITY_STAFF:
-        return [
-            Panel(
-                title=_("待审核备案的申请"),
-                count=visible.filter(status=Status.CITY_REVIEW).count(),
-                empty_text=_("暂无待市科技局审核的备案申请。"),
-                link=reverse("reviews:queue"),
-                link_text=_("进入审核队列"),
-            )
-        ]
-    return []

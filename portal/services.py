@@ -3,18 +3,15 @@
 import csv
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .exceptions import DomainError
 from .models import AuditEvent, Authority, IndustryField, Notification, Organisation, PlatformCategory, Role, User
+from .tasks import deliver_notifications
 from .uscc import normalise_uscc
 
 logger = logging.getLogger(__name__)
@@ -68,12 +65,13 @@ def notify(
 
     The e-mail is handed to Celery only after the transaction commits, so a rolled-back change sends nothing. When the
     broker is down at that moment the row stays undelivered and ``retry_undelivered_notifications`` sends it later.
-    A ``dedup_key`` (suffixed per recipient) makes a re-run queue nothing twice.
+    A ``dedup_key`` (suffixed per recipient) makes a re-run queue nothing twice. A subject longer than its column
+    (a consortium's name may be 200 characters) is shortened here, so that no caller has to.
     """
     rows = [
         Notification(
             recipient=recipient,
-            subject=subject,
+            subject=fit(subject, Notification.SUBJECT_MAX_LENGTH),
             body=body,
             link=link,
             dedup_key=f"{dedup_key}:{recipient.pk}" if dedup_key else None,
@@ -94,6 +92,11 @@ def notify(
     return created
 
 
+def fit(text: str, max_length: int) -> str:
+    """``text`` cut to ``max_length`` characters, with an ellipsis where it was cut."""
+    return text if len(text) <= max_length else text[: max_length - 1] + "…"
+
+
 def _insert_once(row: Notification) -> bool:
     """Insert a row; when a concurrent run inserted the same dedup key first, skip it (the constraint decides)."""
     if row.dedup_key is None:
@@ -111,72 +114,12 @@ DELIVERY_BATCH = 200  # notifications per task: a job that queues thousands publ
 
 
 def enqueue_delivery(notification_ids: list[int]) -> None:
-    from .tasks import deliver_notifications
-
     for start in range(0, len(notification_ids), DELIVERY_BATCH):
         batch = notification_ids[start : start + DELIVERY_BATCH]
         try:
             deliver_notifications.delay(batch)
         except Exception:  # the broker is unreachable: the rows stay undelivered for the retry job
             logger.warning("Could not queue %d notifications; the retry job will deliver them.", len(batch))
-
-
-def deliver_notification(*, notification_id: int) -> bool:
-    """Send one notification's e-mail unless it was sent already. Returns whether it was sent now.
-
-    The row stays locked while the mail goes out, so a task and the retry job racing for it send it once.
-    """
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
-            .filter(pk=notification_id, delivered_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        address = notification.recipient.email
-        if not address:
-            notification.last_error = "no e-mail address: in-app only"
-            notification.delivered_at = timezone.now()
-            notification.save(update_fields=["last_error", "delivered_at"])
-            return False
-        try:
-            send_mail(
-                subject=notification.subject,
-                message=_email_text(notification),
-                from_email=None,
-                recipient_list=[address],
-            )
-        except Exception as error:
-            Notification.objects.filter(pk=notification.pk).update(
-                email_attempts=F("email_attempts") + 1, last_error=str(error)[:2000]
-            )
-            logger.warning("E-mail for notification %s failed: %s", notification.pk, error)
-            return False
-        notification.delivered_at = timezone.now()
-        notification.email_attempts += 1
-        notification.last_error = ""
-        notification.save(update_fields=["delivered_at", "email_attempts", "last_error"])
-        return True
-
-
-def _email_text(notification: Notification) -> str:
-    if not notification.link:
-        return notification.body
-    base = settings.PORTAL_BASE_URL.rstrip("/")
-    return f"{notification.body}\n\n{base}{notification.link}"
-
-
-def retry_undelivered_notifications(*, older_than: timedelta = timedelta(minutes=1)) -> int:
-    """Deliver every notification still waiting (broker was down, mail server failed). Returns how many were sent."""
-    cutoff = timezone.now() - older_than
-    waiting = Notification.objects.filter(
-        delivered_at__isnull=True,
-        created_at__lte=cutoff,
-        email_attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
-    ).values_list("pk", flat=True)
-    return sum(deliver_notification(notification_id=pk) for pk in list(waiting))
 
 
 def mark_notifications_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:

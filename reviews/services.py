@@ -1,97 +1,28 @@
-"""The one door through which a consortium changes state (DESIGN §3, STYLE "One transition table, one door")."""
+"""The district's and the city's decisions on a filing (DESIGN §3): the officer's opinion, the approval with its
+filing number, construction period and notice, and who is told. Each is a step of the transition table that the door
+in ``consortia.workflow`` runs; ``ReviewsConfig.ready`` registers them."""
 
-from collections.abc import Callable
 from datetime import date
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consortia import recipients
 from consortia.eligibility.periods import latest_end
-from consortia.models import Consortium, EligibilityThresholds, Section, WorkflowEvent
+from consortia.models import Consortium, EligibilityThresholds, Section
 from consortia.states import Status
+from consortia.workflow.door import perform_action
+from consortia.workflow.steps import Action, step
+from consortia.workflow.transitions import APPROVAL, DECISION_ANNOUNCED, REVIEW_OPINION
 from portal.exceptions import DomainError
-from portal.models import AuditEvent, Role, User
-from portal.services import notify, record_audit
+from portal.models import Role, User
+from portal.services import notify
 
 from .models import FilingNotice, ReviewOpinion
 from .notice import NoticeData, notice_sha256, render_filing_notice
 from .numbers import allocate_filing_number
-from .transitions import SYSTEM, Transition, find_transition
-
-
-def acting_role(actor: User | None) -> str:
-    if actor is None:
-        return SYSTEM
-    if actor.is_superuser and actor.role == Role.ADMIN:
-        return Role.ADMIN
-    return actor.role
-
-
-def perform_action(
-    *,
-    consortium_id: int,
-    action: str,
-    actor: User | None,
-    reason: str = "",
-    expected_status: str | None = None,
-    before: Callable[[Consortium, Transition], None] | None = None,
-    after: Callable[[Consortium, Transition], None] | None = None,
-) -> Consortium:
-    """Perform ``action`` on a consortium: look it up in the table, lock the row, check the state (and, when the
-    caller saw the consortium in ``expected_status``, that nobody acted in between), change it, and write the
-    workflow and audit events, all in one transaction.
-
-    ``before`` runs under the lock, after the checks, for the action's own work (a snapshot, a filing number); it may
-    raise DomainError to refuse, and then nothing is changed. ``after`` runs in the same transaction once the state
-    has changed, to queue notifications in the outbox (they are e-mailed only after commit).
-    """
-    reason = reason.strip()
-    role = acting_role(actor)
-    with transaction.atomic():
-        consortium = Consortium.objects.select_for_update().get(pk=consortium_id)
-        if actor is not None and not Consortium.objects.visible_to(actor).filter(pk=consortium_id).exists():
-            raise DomainError(_("您无权办理该备案。"))
-        if expected_status is not None and consortium.status != expected_status:
-            raise DomainError(
-                _("该备案的状态已变为“%(status)s”，可能已有他人先行办理。请刷新页面后查看。")
-                % {"status": consortium.get_status_display()}
-            )
-        transition = find_transition(source=consortium.status, action=action)
-        if transition is None:
-            raise DomainError(
-                _("备案当前处于“%(status)s”状态，不能执行该操作。") % {"status": consortium.get_status_display()}
-            )
-        if role not in transition.roles:
-            raise DomainError(_("您的角色不能对该备案执行“%(action)s”。") % {"action": transition.label})
-        if transition.needs_reason and not reason:
-            raise DomainError(_("“%(action)s”须填写理由。") % {"action": transition.label}, field="reason")
-        if before is not None:
-            before(consortium, transition)
-        from_status = consortium.status
-        consortium.status = transition.target
-        consortium.save()
-        WorkflowEvent.objects.create(
-            consortium=consortium,
-            action=action,
-            from_status=from_status,
-            to_status=transition.target,
-            actor=actor,
-            role=role,
-            comment=reason,
-        )
-        record_audit(
-            event_type=AuditEvent.Type.STATE_CHANGED,
-            actor=actor,
-            obj=consortium,
-            changes={"action": action, "from": from_status, "to": transition.target, "reason": reason},
-        )
-        if after is not None:
-            after(consortium, transition)
-    return consortium
-
 
 # --- Decisions of the district and the city -----------------------------------------------------------------------
 
@@ -119,41 +50,41 @@ def review_filing(
 ) -> Consortium:
     """Record an officer's decision on the latest submission, with their opinion, through the transition table.
     Approval issues the filing number, sets the construction period and generates the filing notice."""
-
-    def record_opinion(consortium: Consortium, transition) -> None:
-        ReviewOpinion.objects.create(
-            consortium=consortium,
-            submission=consortium.submissions.order_by("-number").first(),
-            reviewer=actor,
-            role=acting_role(actor),
-            decision=decision,
-            comment=comment.strip(),
-            section_comments={k: v.strip() for k, v in (section_comments or {}).items() if v and v.strip()},
-        )
-        if decision == "approve":
-            approve(consortium)
-
-    def tell_people(consortium: Consortium, transition) -> None:
-        remarks = [
-            f"{Section(code).label}：{text.strip()}" for code, text in (section_comments or {}).items() if text.strip()
-        ]
-        notify_decision(
-            consortium=consortium, transition=transition, actor=actor, comment="\n".join([comment.strip(), *remarks])
-        )
-
     return perform_action(
         consortium_id=consortium_id,
         action=decision,
         actor=actor,
         reason=comment,
         expected_status=expected_status,
-        before=record_opinion,
-        after=tell_people,
+        section_comments=section_comments or {},
+    ).consortium
+
+
+def _section_remarks(action: Action) -> dict[str, str]:
+    return {code: text.strip() for code, text in action.input("section_comments", {}).items() if text and text.strip()}
+
+
+@step(REVIEW_OPINION)
+def record_opinion(action: Action) -> ReviewOpinion:
+    consortium = action.consortium
+    submission = consortium.submissions.order_by("-number").first()
+    if submission is None:
+        raise DomainError(_("该备案尚无提交记录，不能作出审核决定。"))
+    return ReviewOpinion.objects.create(
+        consortium=consortium,
+        submission=submission,
+        reviewer=action.actor,
+        role=action.role,
+        decision=action.transition.action,
+        comment=action.reason,
+        section_comments=_section_remarks(action),
     )
 
 
-def approve(consortium: Consortium) -> None:
+@step(APPROVAL)
+def approve(action: Action) -> FilingNotice:
     """Under the consortium's lock: filing number, dates, and the notice (generated once, kept with its hash)."""
+    consortium = action.consortium
     today = timezone.localdate()
     years = EligibilityThresholds.load().period_max_years
     consortium.start_date, consortium.end_date = construction_period(
@@ -164,7 +95,9 @@ def approve(consortium: Consortium) -> None:
     pdf = render_filing_notice(notice_data(consortium))
     notice = FilingNotice(consortium=consortium, sha256=notice_sha256(pdf), size=len(pdf))
     notice.file.save("notice.pdf", ContentFile(pdf), save=False)
+    action.stored_files.append(notice.file)
     notice.save()
+    return notice
 
 
 def notice_data(consortium: Consortium) -> NoticeData:
@@ -181,10 +114,12 @@ def notice_data(consortium: Consortium) -> NoticeData:
     )
 
 
-def notify_decision(*, consortium: Consortium, transition, actor: User, comment: str) -> None:
-    lead_users = User.objects.filter(
-        organisation_id=consortium.lead_organisation_id, role=Role.LEAD_UNIT, is_active=True
-    )
+@step(DECISION_ANNOUNCED)
+def announce_decision(action: Action) -> None:
+    """The lead unit hears every decision; city staff a recommendation; the district the city's decision."""
+    consortium, transition, actor = action.consortium, action.transition, action.actor
+    remarks = [f"{Section(code).label}：{text}" for code, text in _section_remarks(action).items()]
+    comment = "\n".join([action.reason, *remarks]).strip()
     link = reverse("consortia:detail", args=[consortium.pk])
     facts = {"name": consortium.name, "decision": transition.label, "authority": _authority_name(actor)}
     body = _("%(authority)s 对“%(name)s”的备案申请作出决定：%(decision)s。") % facts
@@ -196,21 +131,25 @@ def notify_decision(*, consortium: Consortium, transition, actor: User, comment:
         }
     if comment:
         body += "\n" + _("意见或理由：%(comment)s") % {"comment": comment}
-    notify(recipients=lead_users, subject=_("备案审核结果：%(decision)s — %(name)s") % facts, body=body, link=link)
+    notify(
+        recipients=recipients.lead_unit_users(consortium),
+        subject=_("备案审核结果：%(decision)s — %(name)s") % facts,
+        body=body,
+        link=link,
+    )
     if transition.target == Status.CITY_REVIEW:
-        city_staff = User.objects.filter(role=Role.CITY_STAFF, is_active=True)
         notify(
-            recipients=city_staff,
+            recipients=recipients.city_staff(),
             subject=_("区级推荐的备案申请待审核：%(name)s") % facts,
             body=_("%(authority)s 推荐了“%(name)s”的备案申请，请登录平台审核。") % facts,
             link=reverse("reviews:review", args=[consortium.pk]),
         )
-    elif acting_role(actor) == Role.CITY_STAFF and consortium.lead_organisation.jurisdiction_id:
-        officers = User.objects.filter(
-            role=Role.DISTRICT_OFFICER, authority_id=consortium.lead_organisation.jurisdiction_id, is_active=True
-        )
+    elif action.role == Role.CITY_STAFF:
         notify(
-            recipients=officers, subject=_("市科技局审核结果：%(decision)s — %(name)s") % facts, body=body, link=link
+            recipients=recipients.district_officers(consortium),
+            subject=_("市科技局审核结果：%(decision)s — %(name)s") % facts,
+            body=body,
+            link=link,
         )
 
 

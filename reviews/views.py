@@ -9,15 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from consortia.models import Consortium
+from consortia.permissions import acting_role
 from consortia.states import Status
+from consortia.workflow.transitions import actions_from
 from portal.exceptions import DomainError
 from portal.models import Role
 
 from .filters import QueueFilter
 from .forms import DecisionForm
 from .selectors import changed_sections, review_queue, status_counts, with_submission_counts
-from .services import CITY_DECISIONS, DISTRICT_DECISIONS, acting_role, review_filing
-from .transitions import actions_from
+from .services import CITY_DECISIONS, DISTRICT_DECISIONS, review_filing
 
 REVIEWER_ROLES = {Role.DISTRICT_OFFICER, Role.CITY_STAFF, Role.ADMIN}
 REVIEW_DECISIONS = frozenset(DISTRICT_DECISIONS + CITY_DECISIONS)

@@ -4,7 +4,8 @@ Build a ``Filing`` (from an exchange-format document with ``read_filing``, later
 ``Context`` (``context_from_database``), and ``evaluate`` the one against the other. The rules are in ``rules.RULES``.
 """
 
-from .context import Context, DishonestyRecord, DishonestySource, NoDishonestyRecords, context_from_database
+from .context import Context, DishonestyRecord, DishonestySource, NoDishonestyRecords
+from .database import DatabaseDishonestySource, context_from_database
 from .engine import Evaluation, RuleResult, evaluate
 from .exchange import InvalidDocument, Problem, filing_from_document, parse_document, read_filing, validate_document
 from .filing import Agreement, Filing, Governance, LeadUnit, Member, Period, Platform, ResearchTask
@@ -16,6 +17,7 @@ __all__ = [
     "RULES",
     "Agreement",
     "Context",
+    "DatabaseDishonestySource",
     "DishonestyRecord",
     "DishonestySource",
     "Evaluation",

@@ -36,14 +36,6 @@ class NoDishonestyRecords:
         return ()
 
 
-def default_dishonesty_source() -> DishonestySource:
-    # The records city staff keep in the portal (revocation, guideline §5.3). Imported when first needed: the rules
-    # and this module load no models, so they can be imported before Django's app registry is ready.
-    from consortia.lifecycle.selectors import DatabaseDishonestySource
-
-    return DatabaseDishonestySource()
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Context:
     thresholds: Thresholds
@@ -54,24 +46,3 @@ class Context:
     field_names: Mapping[str, str] = field(default_factory=dict)
     platform_category_names: Mapping[str, str] = field(default_factory=dict)
     dishonesty: DishonestySource = field(default_factory=NoDishonestyRecords)
-
-
-def context_from_database(*, today: date | None = None, dishonesty: DishonestySource | None = None) -> Context:
-    """The context of an evaluation now: current thresholds and the active reference lists. Three queries, so build
-    one context for a batch of filings."""
-    from django.utils import timezone
-
-    from consortia.models import EligibilityThresholds
-    from portal.models import IndustryField, PlatformCategory
-
-    fields = dict(IndustryField.objects.filter(is_active=True).values_list("code", "name_zh"))
-    categories = dict(PlatformCategory.objects.filter(is_active=True).values_list("code", "name_zh"))
-    return Context(
-        thresholds=EligibilityThresholds.load().as_thresholds(),
-        active_field_codes=frozenset(fields),
-        platform_category_codes=frozenset(categories),
-        field_names=fields,
-        platform_category_names=categories,
-        today=today or timezone.localdate(),
-        dishonesty=dishonesty or default_dishonesty_source(),
-    )

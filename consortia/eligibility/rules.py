@@ -8,6 +8,7 @@ is the engine's job, so every justify rule treats justifications the same way.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -268,18 +269,28 @@ def check_research_tasks(filing: Filing, context: Context) -> Check:
     return passed(_("共 %(count)d 项攻关任务，均有技术类型和攻关目标。") % {"count": len(filing.tasks)})
 
 
+def period_fault(start: date | None, end: date | None, *, years: int) -> str | None:
+    """What is wrong with a construction period from ``start`` to ``end``, or None: the PERIOD rule, which the
+    basic-facts form reports as it is typed."""
+    if start is None or end is None:
+        return _("未填写建设周期的开始和结束日期。")
+    figures = {"start": start.isoformat(), "end": end.isoformat(), "years": years}
+    if end <= start:
+        return _("建设周期结束日期 %(end)s 应晚于开始日期 %(start)s。") % figures
+    figures["latest"] = latest_end(start, years).isoformat()
+    if end > latest_end(start, years):
+        return _("建设周期 %(start)s 至 %(end)s 超过 %(years)d 年：结束日期最迟为 %(latest)s。") % figures
+    return None
+
+
 def check_period(filing: Filing, context: Context) -> Check:
     start, end = filing.period.start, filing.period.end
     years = context.thresholds.period_max_years
-    if start is None or end is None:
-        return failed(_("未填写建设周期的开始和结束日期。"))
+    fault = period_fault(start, end, years=years)
+    if fault:
+        return failed(fault)
     figures = {"start": start.isoformat(), "end": end.isoformat(), "years": years}
-    if end <= start:
-        return failed(_("建设周期结束日期 %(end)s 应晚于开始日期 %(start)s。") % figures)
-    latest = latest_end(start, years)
-    figures["latest"] = latest.isoformat()
-    if end > latest:
-        return failed(_("建设周期 %(start)s 至 %(end)s 超过 %(years)d 年：结束日期最迟为 %(latest)s。") % figures)
+    figures["latest"] = latest_end(start, years).isoformat()
     return passed(_("建设周期 %(start)s 至 %(end)s，不超过 %(years)d 年（最迟 %(latest)s）。") % figures)
 
 

@@ -3,8 +3,8 @@ construction period is over, and the lead unit and its district are reminded bef
 
 Both are set-based — a fixed number of statements whatever the number of consortia (``bulk.insert_from_select``) —
 and idempotent: run twice, or again after a crash half-way, they change nothing more and send nothing twice. The
-expiry applies the transition table's ``expire`` row to the whole set; a single consortium's other changes go through
-``reviews.services.perform_action``.
+expiry applies the transition table's ``expire`` row to the whole set and writes its history with the door's own
+``record_transitions``; a single consortium's other changes go through ``consortia.workflow.door.perform_action``.
 """
 
 from dataclasses import dataclass
@@ -14,21 +14,21 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F, QuerySet, Value
-from django.db.models.fields.json import JSONField
 from django.db.models.functions import Coalesce, Left
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import AuditEvent, Notification, Role, User
+from portal.bulk import as_text, insert_from_select, link, text
+from portal.models import Notification
 from portal.services import enqueue_delivery
-from reviews.transitions import SYSTEM, Transition, find_transition
 
-from ..models import CompletionDeclaration, Consortium, WorkflowEvent
+from .. import recipients
+from ..models import CompletionDeclaration, Consortium
 from ..states import Status
-from .bulk import as_text, insert_from_select, link, text
+from ..workflow.door import record_transitions
+from ..workflow.transitions import SYSTEM, Transition, find_transition
 
 EXPIRE = "expire"
-SUBJECT_MAX = Notification._meta.get_field("subject").max_length
 
 
 @dataclass(frozen=True)
@@ -49,19 +49,11 @@ def _queue_notifications(*, consortia: QuerySet, subject: str, body: str, dedup_
     of its district — in two statements. ``subject``, ``body`` and ``dedup_key`` are templates with ``%(name)s``,
     ``%(number)s``, ``%(end)s``, ``%(consortium)s`` (the id) and ``%(user)s`` filled per row, other placeholders from
     ``values``. Dedup keys are unique, so a re-run queues nothing twice."""
-    recipients = [
-        (
-            "organisation__led_consortia__",
-            User.objects.filter(is_active=True, role=Role.LEAD_UNIT, organisation__led_consortia__in=consortia),
-        ),
-        (
-            "authority__organisations__led_consortia__",
-            User.objects.filter(
-                is_active=True, role=Role.DISTRICT_OFFICER, authority__organisations__led_consortia__in=consortia
-            ),
-        ),
+    told = [
+        (recipients.LEAD_UNIT_PATH, recipients.lead_unit_users_of(consortia)),
+        (recipients.DISTRICT_PATH, recipients.district_officers_of(consortia)),
     ]
-    for path, users in recipients:
+    for path, users in told:
         fields = {
             "name": F(f"{path}name"),
             "number": Coalesce(F(f"{path}filing_number"), Value("—")),
@@ -74,7 +66,7 @@ def _queue_notifications(*, consortia: QuerySet, subject: str, body: str, dedup_
             Notification,
             {
                 "recipient": F("pk"),
-                "subject": Left(text(subject, **fields), SUBJECT_MAX),
+                "subject": Left(text(subject, **fields), Notification.SUBJECT_MAX_LENGTH),
                 "body": text(body, **fields),
                 "link": link("consortia:detail", F(f"{path}pk")),
                 "dedup_key": text(dedup_key, **fields),
@@ -119,34 +111,14 @@ def expire_due_consortia(*, today: date) -> JobResult:
             return JobResult(consortia=0, notifications=0)
         # The rows this UPDATE changed carry its timestamp, and stay locked until commit: the timestamp names them.
         just_expired = Consortium.objects.filter(status=transition.target, updated_at=stamp)
-        comment = _("建设期已于 %(end)s 届满，备案自动终止（指引五（一））。")
-        insert_from_select(
-            WorkflowEvent,
-            {
-                "consortium": F("pk"),
-                "action": Value(transition.action),
-                "from_status": Value(transition.source),
-                "to_status": Value(transition.target),
-                "role": Value(SYSTEM),
-                "comment": text(comment, end=as_text(F("end_date"))),
-                "occurred_at": Value(stamp),
-            },
-            just_expired,
-        )
-        insert_from_select(
-            AuditEvent,
-            {
-                "occurred_at": Value(stamp),
-                "event_type": Value(AuditEvent.Type.STATE_CHANGED),
-                "username": Value(""),
-                "object_type": Value(Consortium._meta.label_lower),
-                "object_id": as_text(F("pk")),
-                "changes": Value(
-                    {"action": transition.action, "from": transition.source, "to": transition.target, "reason": ""},
-                    output_field=JSONField(),
-                ),
-            },
-            just_expired,
+        record_transitions(
+            consortia=just_expired,
+            transition=transition,
+            actor=None,
+            role=SYSTEM,
+            reason="",
+            stamp=stamp,
+            comment=text(_("建设期已于 %(end)s 届满，备案自动终止（指引五（一））。"), end=as_text(F("end_date"))),
         )
         # A declaration the city did not get to before the end has nothing left to confirm.
         CompletionDeclaration.objects.filter(

@@ -2,12 +2,11 @@
 research tasks finished and the city confirms or declines; the city revokes a consortium for serious fraud, which puts
 the units on the dishonesty record, and may end a record early; the city records provincial recognition.
 
-Changes of state go through the transition table's one door, ``reviews.services.perform_action``. The daily jobs
-(expiry and its reminders) are in ``jobs``.
+Changes of state go through the transition table's one door, ``consortia.workflow.door.perform_action``, which runs
+the completion and revocation steps registered here. The daily jobs (expiry and its reminders) are in ``jobs``.
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
@@ -16,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.exceptions import DomainError
-from portal.models import AuditEvent, Notification, Role, User
+from portal.models import AuditEvent, User
 from portal.services import notify, record_audit
-from reviews.services import perform_action
-from reviews.transitions import Transition
 
-from ..documents import check_pdf
+from .. import recipients
+from ..documents import check_pdf, stored_files_removed_on_failure
 from ..models import (
     CompletionDeclaration,
     Consortium,
@@ -30,35 +28,20 @@ from ..models import (
     ProvincialRecognition,
     Revocation,
 )
+from ..permissions import completion_declaration_refusal, end_record_refusal, recognition_refusal
 from ..states import Status
+from ..workflow.door import perform_action
+from ..workflow.steps import Action, step
+from ..workflow.transitions import (
+    COMPLETION_ANNOUNCED,
+    COMPLETION_CONFIRMED,
+    REVOCATION_ANNOUNCED,
+    REVOCATION_RECORDS,
+)
 
 COMPLETE = "complete"
 REVOKE = "revoke"
-# Provincial recognition is recorded for a running or an ended consortium, not for one revoked for fraud.
-RECOGNISABLE = frozenset({Status.ACTIVE, Status.EXPIRED, Status.COMPLETED})
 MAX_ATTACHMENTS = 10
-SUBJECT_MAX = Notification._meta.get_field("subject").max_length
-
-
-# --- Notifications of single actions ---------------------------------------------------------------------------------
-
-
-def _subject(text_: str) -> str:
-    return text_[:SUBJECT_MAX]
-
-
-def _lead_users(consortium: Consortium):
-    return User.objects.filter(is_active=True, role=Role.LEAD_UNIT, organisation_id=consortium.lead_organisation_id)
-
-
-def _district_officers(consortium: Consortium):
-    return User.objects.filter(
-        is_active=True, role=Role.DISTRICT_OFFICER, authority_id=consortium.lead_organisation.jurisdiction_id
-    )
-
-
-def _city_staff():
-    return User.objects.filter(is_active=True, role=Role.CITY_STAFF)
 
 
 def _detail_link(consortium: Consortium) -> str:
@@ -86,18 +69,6 @@ def _check_pdfs(files: Sequence, *, field: str, required_message: str) -> list:
     return checked
 
 
-@contextmanager
-def _stored_files_removed_on_failure() -> Iterator[list]:
-    """Files are written to storage inside the transaction; when it rolls back, they are deleted again."""
-    stored: list = []
-    try:
-        yield stored
-    except BaseException:
-        for file in stored:
-            file.storage.delete(file.name)
-        raise
-
-
 def _store(checked, *, stored: list, consortium: Consortium, kind: str, actor: User, **owner) -> list:
     documents = []
     for uploaded, facts in checked:
@@ -118,7 +89,7 @@ def _store(checked, *, stored: list, consortium: Consortium, kind: str, actor: U
 
 
 def _require_city_staff(actor: User, message: str) -> None:
-    if actor.role != Role.CITY_STAFF:
+    if not actor.is_city_staff:
         raise DomainError(message)
 
 
@@ -130,8 +101,7 @@ def declare_completion(
 ) -> CompletionDeclaration:
     """The lead unit declares the research tasks finished, with a summary and PDF attachments; the city is told."""
     summary = summary.strip()
-    if actor.role != Role.LEAD_UNIT or actor.organisation_id is None:
-        raise DomainError(_("只有牵头单位用户可以申报任务完成。"))
+    _refuse_declaration(actor, Consortium.objects.get(pk=consortium_id))
     if not summary:
         raise DomainError(_("请填写任务完成情况总结。"), field="summary")
     checked = _check_pdfs(
@@ -139,18 +109,11 @@ def declare_completion(
         field="attachments",
         required_message=_("请上传任务完成材料（PDF），如任务完成情况报告、验收意见。"),
     )
-    with _stored_files_removed_on_failure() as stored, transaction.atomic():
+    with stored_files_removed_on_failure() as stored, transaction.atomic():
         consortium = (
             Consortium.objects.select_for_update(of=("self",)).select_related("lead_organisation").get(pk=consortium_id)
         )
-        if consortium.lead_organisation_id != actor.organisation_id:
-            raise DomainError(_("只有该联合体牵头单位的用户可以申报任务完成。"))
-        if consortium.status != Status.ACTIVE:
-            raise DomainError(
-                _("备案处于“%(status)s”状态，不能申报任务完成。") % {"status": consortium.get_status_display()}
-            )
-        if consortium.completion_declarations.filter(state=CompletionDeclaration.State.PENDING).exists():
-            raise DomainError(_("已有一份任务完成申报在等待市科技局确认，请勿重复申报。"))
+        _refuse_declaration(actor, consortium)
         declaration = CompletionDeclaration.objects.create(consortium=consortium, summary=summary, declared_by=actor)
         documents = _store(
             checked,
@@ -171,13 +134,20 @@ def declare_completion(
             },
         )
         notify(
-            recipients=_city_staff(),
-            subject=_subject(_("任务完成申报待确认：%(name)s") % {"name": consortium.name}),
+            recipients=recipients.city_staff(),
+            subject=_("任务完成申报待确认：%(name)s") % {"name": consortium.name},
             body=_("%(lead)s 申报“%(name)s”攻关任务已完成，请登录平台确认或说明不予确认的理由。")
             % {"lead": consortium.lead_organisation.name, "name": consortium.name},
             link=_detail_link(consortium),
         )
     return declaration
+
+
+def _refuse_declaration(actor: User, consortium: Consortium) -> None:
+    pending = consortium.completion_declarations.filter(state=CompletionDeclaration.State.PENDING).exists()
+    refusal = completion_declaration_refusal(actor, consortium, pending=pending)
+    if refusal:
+        raise DomainError(refusal)
 
 
 def _locked_pending_declaration(declaration_id: int, consortium: Consortium) -> CompletionDeclaration:
@@ -191,33 +161,36 @@ def _locked_pending_declaration(declaration_id: int, consortium: Consortium) -> 
 
 def confirm_completion(*, consortium_id: int, declaration_id: int, actor: User, comment: str = "") -> Consortium:
     """The city confirms a pending declaration: the consortium becomes ``completed`` through the transition table."""
-    comment = comment.strip()
-
-    def mark_confirmed(consortium: Consortium, transition: Transition) -> None:
-        declaration = _locked_pending_declaration(declaration_id, consortium)
-        declaration.state = CompletionDeclaration.State.CONFIRMED
-        declaration.decided_by = actor
-        declaration.decided_at = timezone.now()
-        declaration.decision_reason = comment
-        declaration.save()
-
-    def tell_people(consortium: Consortium, transition: Transition) -> None:
-        notify(
-            recipients=[*_lead_users(consortium), *_district_officers(consortium)],
-            subject=_subject(_("任务完成已确认：%(name)s") % {"name": consortium.name}),
-            body=_("市科技局已确认“%(name)s”攻关任务完成，备案状态变为“任务完成”。%(comment)s")
-            % {"name": consortium.name, "comment": comment},
-            link=_detail_link(consortium),
-        )
-
     return perform_action(
         consortium_id=consortium_id,
         action=COMPLETE,
         actor=actor,
         reason=comment,
         expected_status=Status.ACTIVE,
-        before=mark_confirmed,
-        after=tell_people,
+        declaration_id=declaration_id,
+    ).consortium
+
+
+@step(COMPLETION_CONFIRMED)
+def mark_declaration_confirmed(action: Action) -> CompletionDeclaration:
+    declaration = _locked_pending_declaration(action.input("declaration_id"), action.consortium)
+    declaration.state = CompletionDeclaration.State.CONFIRMED
+    declaration.decided_by = action.actor
+    declaration.decided_at = timezone.now()
+    declaration.decision_reason = action.reason
+    declaration.save()
+    return declaration
+
+
+@step(COMPLETION_ANNOUNCED)
+def announce_completion(action: Action) -> None:
+    consortium = action.consortium
+    notify(
+        recipients=[*recipients.lead_unit_users(consortium), *recipients.district_officers(consortium)],
+        subject=_("任务完成已确认：%(name)s") % {"name": consortium.name},
+        body=_("市科技局已确认“%(name)s”攻关任务完成，备案状态变为“任务完成”。%(comment)s")
+        % {"name": consortium.name, "comment": action.reason},
+        link=_detail_link(consortium),
     )
 
 
@@ -242,8 +215,8 @@ def decline_completion(*, consortium_id: int, declaration_id: int, actor: User, 
             changes={"action": "decline_completion", "declaration": declaration.pk, "reason": reason},
         )
         notify(
-            recipients=_lead_users(consortium),
-            subject=_subject(_("任务完成申报未予确认：%(name)s") % {"name": consortium.name}),
+            recipients=recipients.lead_unit_users(consortium),
+            subject=_("任务完成申报未予确认：%(name)s") % {"name": consortium.name},
             body=_("市科技局未予确认“%(name)s”的任务完成申报，理由：%(reason)s。联合体继续处于建设期内。")
             % {"name": consortium.name, "reason": reason},
             link=_detail_link(consortium),
@@ -266,75 +239,78 @@ def revoke_consortium(
 ) -> Revocation:
     """Revoke an active consortium for serious fraud (取消资格) and put the lead unit, and the members named, on the
     dishonesty record from ``valid_from`` to ``valid_until`` (None: long-term). Irreversible."""
-    reason = reason.strip()
-    _require_city_staff(actor, _("只有市科技局可以撤销备案。"))
-    if not reason:
-        raise DomainError(_("撤销备案须填写理由。"), field="reason")
+    return perform_action(
+        consortium_id=consortium_id,
+        action=REVOKE,
+        actor=actor,
+        reason=reason,
+        expected_status=Status.ACTIVE,
+        evidence=evidence,
+        member_organisation_ids=member_organisation_ids,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    ).results[REVOCATION_RECORDS]
+
+
+@step(REVOCATION_RECORDS)
+def record_revocation(action: Action) -> Revocation:
+    """The step of every revocation: the evidence (PDFs), the revocation and a dishonesty record for the lead unit and
+    each member named; a pending completion declaration lapses."""
+    consortium, actor = action.consortium, action.actor
+    valid_from, valid_until = action.input("valid_from"), action.input("valid_until")
+    if valid_from is None:
+        raise DomainError(_("请填写失信记录的有效期起始日期。"), field="valid_from")
     if valid_until is not None and valid_until < valid_from:
         raise DomainError(_("失信记录的有效期截止日期不能早于起始日期。"), field="valid_until")
-    checked = _check_pdfs(evidence, field="evidence", required_message=_("请上传证据材料（PDF）。"))
-    revocation = None
-
-    def record(consortium: Consortium, transition: Transition) -> None:
-        nonlocal revocation
-        wanted = set(member_organisation_ids) - {consortium.lead_organisation_id}
-        members = set(
-            consortium.memberships.filter(organisation_id__in=wanted).values_list("organisation_id", flat=True)
-        )
-        if wanted - members:
-            raise DomainError(_("所选单位不是该联合体的参与单位，请刷新页面后重新选择。"), field="members")
-        revocation = Revocation.objects.create(consortium=consortium, reason=reason, revoked_by=actor)
-        _store(
-            checked,
-            stored=stored,
-            consortium=consortium,
-            kind=LifecycleDocument.Kind.REVOCATION_EVIDENCE,
-            actor=actor,
+    checked = _check_pdfs(action.input("evidence", ()), field="evidence", required_message=_("请上传证据材料（PDF）。"))
+    wanted = set(action.input("member_organisation_ids", ())) - {consortium.lead_organisation_id}
+    members = set(consortium.memberships.filter(organisation_id__in=wanted).values_list("organisation_id", flat=True))
+    if wanted - members:
+        raise DomainError(_("所选单位不是该联合体的参与单位，请刷新页面后重新选择。"), field="members")
+    revocation = Revocation.objects.create(consortium=consortium, reason=action.reason, revoked_by=actor)
+    _store(
+        checked,
+        stored=action.stored_files,
+        consortium=consortium,
+        kind=LifecycleDocument.Kind.REVOCATION_EVIDENCE,
+        actor=actor,
+        revocation=revocation,
+    )
+    record_reason = _("因严重弄虚作假，“%(name)s”（备案编号 %(number)s）被撤销备案：%(reason)s") % {
+        "name": consortium.name,
+        "number": consortium.filing_number or "—",
+        "reason": action.reason,
+    }
+    DishonestyRecord.objects.bulk_create(
+        DishonestyRecord(
+            organisation_id=organisation_id,
             revocation=revocation,
+            reason=record_reason,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            recorded_by=actor,
         )
-        record_reason = _("因严重弄虚作假，“%(name)s”（备案编号 %(number)s）被撤销备案：%(reason)s") % {
-            "name": consortium.name,
-            "number": consortium.filing_number or "—",
-            "reason": reason,
-        }
-        DishonestyRecord.objects.bulk_create(
-            DishonestyRecord(
-                organisation_id=organisation_id,
-                revocation=revocation,
-                reason=record_reason,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                recorded_by=actor,
-            )
-            for organisation_id in [consortium.lead_organisation_id, *sorted(members)]
-        )
-        consortium.completion_declarations.filter(state=CompletionDeclaration.State.PENDING).update(
-            state=CompletionDeclaration.State.LAPSED, decided_by=actor, decided_at=timezone.now()
-        )
-
-    def tell_people(consortium: Consortium, transition: Transition) -> None:
-        notify(
-            recipients=[*_lead_users(consortium), *_district_officers(consortium)],
-            subject=_subject(_("创新联合体备案已撤销：%(name)s") % {"name": consortium.name}),
-            body=_(
-                "市科技局依《南京市级创新联合体备案建设工作指引》五（三）撤销了“%(name)s”的备案，"
-                "并将相关单位列入失信信息记录。理由：%(reason)s"
-            )
-            % {"name": consortium.name, "reason": reason},
-            link=_detail_link(consortium),
-        )
-
-    with _stored_files_removed_on_failure() as stored:
-        perform_action(
-            consortium_id=consortium_id,
-            action=REVOKE,
-            actor=actor,
-            reason=reason,
-            expected_status=Status.ACTIVE,
-            before=record,
-            after=tell_people,
-        )
+        for organisation_id in [consortium.lead_organisation_id, *sorted(members)]
+    )
+    consortium.completion_declarations.filter(state=CompletionDeclaration.State.PENDING).update(
+        state=CompletionDeclaration.State.LAPSED, decided_by=actor, decided_at=timezone.now()
+    )
     return revocation
+
+
+@step(REVOCATION_ANNOUNCED)
+def announce_revocation(action: Action) -> None:
+    consortium = action.consortium
+    notify(
+        recipients=[*recipients.lead_unit_users(consortium), *recipients.district_officers(consortium)],
+        subject=_("创新联合体备案已撤销：%(name)s") % {"name": consortium.name},
+        body=_(
+            "市科技局依《南京市级创新联合体备案建设工作指引》五（三）撤销了“%(name)s”的备案，"
+            "并将相关单位列入失信信息记录。理由：%(reason)s"
+        )
+        % {"name": consortium.name, "reason": action.reason},
+        link=_detail_link(consortium),
+    )
 
 
 def end_dishonesty_record(*, record_id: int, actor: User, reason: str, today: date | None = None) -> DishonestyRecord:
@@ -346,10 +322,9 @@ def end_dishonesty_record(*, record_id: int, actor: User, reason: str, today: da
         raise DomainError(_("提前终止须填写理由。"), field="reason")
     with transaction.atomic():
         record = DishonestyRecord.objects.select_for_update().select_related("organisation").get(pk=record_id)
-        if record.ended_on is not None:
-            raise DomainError(_("该记录已于 %(date)s 提前终止。") % {"date": record.ended_on.isoformat()})
-        if record.valid_until is not None and record.valid_until < today:
-            raise DomainError(_("该记录已于 %(date)s 到期，无需提前终止。") % {"date": record.valid_until.isoformat()})
+        refusal = end_record_refusal(record, today=today)
+        if refusal:
+            raise DomainError(refusal)
         record.ended_on = today
         record.end_reason = reason
         record.ended_by = actor
@@ -372,6 +347,13 @@ def end_dishonesty_record(*, record_id: int, actor: User, reason: str, today: da
 # --- Provincial recognition (guideline §2.c) --------------------------------------------------------------------------
 
 
+def _refuse_recognition(actor: User, consortium: Consortium) -> None:
+    recognised = ProvincialRecognition.objects.filter(consortium=consortium).exists()
+    refusal = recognition_refusal(actor, consortium, recognised=recognised)
+    if refusal:
+        raise DomainError(refusal)
+
+
 def record_provincial_recognition(
     *,
     consortium_id: int,
@@ -385,23 +367,18 @@ def record_provincial_recognition(
     """Record that the consortium was recognised as a provincial consortium (省级创新联合体), with the date and the
     recognition document."""
     today = today or timezone.localdate()
-    _require_city_staff(actor, _("只有市科技局可以记录省级创新联合体认定。"))
+    _refuse_recognition(actor, Consortium.objects.get(pk=consortium_id))
     if recognised_on > today:
         raise DomainError(_("认定日期不能晚于今天。"), field="recognised_on")
     checked = _check_pdfs([document], field="document", required_message=_("请上传省级认定文件（PDF）。"))
-    with _stored_files_removed_on_failure() as stored, transaction.atomic():
+    with stored_files_removed_on_failure() as stored, transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=consortium_id)
-        if consortium.status not in RECOGNISABLE:
-            raise DomainError(
-                _("备案处于“%(status)s”状态，不能记录省级认定。") % {"status": consortium.get_status_display()}
-            )
+        _refuse_recognition(actor, consortium)
         if consortium.filed_on and recognised_on < consortium.filed_on:
             raise DomainError(
                 _("认定日期不能早于市级备案日期（%(date)s）。") % {"date": consortium.filed_on.isoformat()},
                 field="recognised_on",
             )
-        if ProvincialRecognition.objects.filter(consortium=consortium).exists():
-            raise DomainError(_("该联合体的省级认定已记录，不能重复记录。"))
         recognition = ProvincialRecognition.objects.create(
             consortium=consortium,
             recognised_on=recognised_on,
@@ -428,8 +405,8 @@ def record_provincial_recognition(
             },
         )
         notify(
-            recipients=_lead_users(consortium),
-            subject=_subject(_("已记录省级创新联合体认定：%(name)s") % {"name": consortium.name}),
+            recipients=recipients.lead_unit_users(consortium),
+            subject=_("已记录省级创新联合体认定：%(name)s") % {"name": consortium.name},
             body=_("市科技局已记录“%(name)s”于 %(date)s 获认定为省级创新联合体。")
             % {"name": consortium.name, "date": recognised_on.isoformat()},
             link=_detail_link(consortium),

@@ -19,6 +19,7 @@ from portal.exceptions import DomainError
 from portal.models import Role
 
 from ..models import Consortium, DishonestyRecord, LifecycleDocument
+from ..permissions import end_record_refusal
 from . import selectors, services
 from .forms import (
     CompletionDeclarationForm,
@@ -220,8 +221,7 @@ def dishonesty_list(request):
     form, today, records = _searched_records(request)
     page = Paginator(records, 20).get_page(request.GET.get("page"))
     for record in page.object_list:
-        record.state = selectors.record_state(record, today=today)
-        record.can_end = record.ended_on is None and (record.valid_until is None or record.valid_until >= today)
+        record.can_end = end_record_refusal(record, today=today) is None
     return render(request, "consortia/lifecycle/dishonesty_list.html", {"form": form, "page": page})
 
 
@@ -269,7 +269,7 @@ def dishonesty_export(request):
                 record.reason,
                 record.valid_from.isoformat(),
                 record.valid_until.isoformat() if record.valid_until else _("长期"),
-                selectors.record_state(record, today=today).label,
+                record.state.label,
                 consortium.name if consortium else "",
                 consortium.filing_number if consortium else "",
                 record.recorded_by,
@@ -287,7 +287,9 @@ def dishonesty_export(request):
 def end_record(request, record_id: int):
     _require_role(request, Role.CITY_STAFF)
     record = get_object_or_404(
-        DishonestyRecord.objects.visible_to(request.user).select_related("organisation", "revocation__consortium"),
+        DishonestyRecord.objects.visible_to(request.user)
+        .with_state(on=timezone.localdate())
+        .select_related("organisation", "revocation__consortium"),
         pk=record_id,
     )
     form = EndRecordForm(request.POST or None)
@@ -299,5 +301,4 @@ def end_record(request, record_id: int):
         else:
             messages.success(request, _("已提前终止“%(name)s”的失信信息记录。") % {"name": record.organisation.name})
             return redirect("lifecycle:dishonesty_list")
-    record.state = selectors.record_state(record, today=timezone.localdate())
     return render(request, "consortia/lifecycle/end_record.html", {"record": record, "form": form})

@@ -5,7 +5,9 @@ from django import template
 from portal.models import IndustryField, PlatformCategory
 
 from ..eligibility.filing import CHAIN_POSITIONS, PLATFORM_LEVELS, TECHNOLOGY_KINDS, UNIT_KINDS
-from ..models import Document
+from ..models import Document, Section
+from ..permissions import action_refusal, completion_declaration_refusal, recognition_refusal
+from ..workflow.transitions import action_label, find_transition
 
 register = template.Library()
 
@@ -38,23 +40,17 @@ def platform_category_name(code):
 @register.filter
 def event_label(event):
     """What was done, in the transition table's words (提交备案, 退回修改…), rather than the state it led to."""
-    from reviews.transitions import find_transition
-
     transition = find_transition(source=event.from_status, action=event.action)
     return transition.label if transition else event.get_to_status_display()
 
 
 @register.filter
 def section_label(code):
-    from ..models import Section
-
     return Section(code).label if code in Section.values else code
 
 
 @register.filter
 def decision_label(action):
-    from reviews.transitions import action_label
-
     return action_label(action)
 
 
@@ -63,3 +59,15 @@ def with_task_details(tasks, details):
     """Pair each task of a filing document with its milestones and responsible units from the snapshot's details."""
     extras = (details or {}).get("tasks") or []
     return [(task, extras[i] if i < len(extras) else {}) for i, task in enumerate(tasks)]
+
+
+@register.simple_tag
+def lifecycle_actions(user, consortium, declaration, recognition) -> dict[str, bool]:
+    """Which of the lifecycle panel's buttons to show: exactly where the services would not refuse."""
+    pending = bool(declaration) and declaration.is_pending
+    return {
+        "declare_completion": completion_declaration_refusal(user, consortium, pending=pending) is None,
+        "decide_completion": pending and action_refusal(user, consortium, "complete") is None,
+        "record_recognition": recognition_refusal(user, consortium, recognised=bool(recognition)) is None,
+        "revoke": action_refusal(user, consortium, "revoke") is None,
+    }

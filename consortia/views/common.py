@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from ..models import Consortium
+from ..permissions import leads
 from ..snapshots import load_filing
 
 
@@ -14,8 +15,7 @@ def visible_filing(request, pk: int) -> Consortium:
 def editable_filing(request, pk: int) -> Consortium:
     """The consortium for its lead unit's users; others who may see it are refused (403)."""
     consortium = visible_filing(request, pk)
-    user = request.user
-    if not (user.is_lead_unit and user.organisation_id == consortium.lead_organisation_id):
+    if not leads(request.user, consortium):
         raise PermissionDenied
     return consortium
 

@@ -25,6 +25,7 @@ from ..forms import (
     TaskFormSet,
 )
 from ..models import Section
+from ..permissions import edit_refusal
 from ..selectors import section_checklist
 from ..snapshots import filing_details, filing_document, load_filing
 from .common import editable_filing, loaded_version
@@ -82,6 +83,18 @@ def run_save(request, consortium, section, apply, *, success):
     return None
 
 
+def save_or_show(request, consortium, section, apply, *, success, form):
+    """Save through the service: the redirect back to the section when saved; otherwise no redirect, the refusal put
+    on ``form``, and the stale save when that was why."""
+    outcome = run_save(request, consortium, section, apply, success=success)
+    if outcome is None:
+        return redirect("consortia:edit", pk=consortium.pk, section=section), None
+    stale, error = outcome
+    if error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    return None, stale
+
+
 @login_required
 def edit_section(request, pk: int, section: str):
     editors = {
@@ -96,9 +109,9 @@ def edit_section(request, pk: int, section: str):
     if section not in editors:
         raise Http404
     consortium = editable_filing(request, pk)
-    if consortium.status not in services.EDITABLE:
-        status = consortium.get_status_display()
-        messages.warning(request, _("备案处于“%(status)s”状态，不能修改。") % {"status": status})
+    refusal = edit_refusal(request.user, consortium)
+    if refusal:
+        messages.warning(request, refusal)
         return redirect("consortia:detail", pk=pk)
     return editors[section](request, consortium)
 
@@ -106,12 +119,9 @@ def edit_section(request, pk: int, section: str):
 def _simple_section(request, consortium, section, form, apply):
     stale = None
     if request.method == "POST" and form.is_valid():
-        outcome = run_save(request, consortium, section, apply(form), success=_("已保存。"))
-        if outcome is None:
-            return redirect("consortia:edit", pk=consortium.pk, section=section)
-        stale, error = outcome
-        if error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        saved, stale = save_or_show(request, consortium, section, apply(form), success=_("已保存。"), form=form)
+        if saved:
+            return saved
     return render_section(request, consortium, section, {"form": form}, stale=stale, status=409 if stale else 200)
 
 
@@ -142,12 +152,9 @@ def edit_members(request, consortium):
             )
             services.add_member(consortium=c, organisation=organisation, details=form.membership_details())
 
-        outcome = run_save(request, consortium, Section.MEMBERS, add, success=_("已添加参与单位。"))
-        if outcome is None:
-            return redirect("consortia:edit", pk=consortium.pk, section=Section.MEMBERS)
-        stale, error = outcome
-        if error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        saved, stale = save_or_show(request, consortium, Section.MEMBERS, add, success=_("已添加参与单位。"), form=form)
+        if saved:
+            return saved
     return render_section(
         request,
         consortium,
@@ -253,12 +260,9 @@ def edit_documents(request, consortium):
             form, success = agreement_form, _("已保存。")
             apply = copy_to(agreement_form) if agreement_form.is_valid() else None
         if apply is not None:
-            outcome = run_save(request, consortium, Section.DOCUMENTS, apply, success=success)
-            if outcome is None:
-                return redirect("consortia:edit", pk=consortium.pk, section=Section.DOCUMENTS)
-            stale, error = outcome
-            if error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            saved, stale = save_or_show(request, consortium, Section.DOCUMENTS, apply, success=success, form=form)
+            if saved:
+                return saved
     return render_section(
         request,
         consortium,

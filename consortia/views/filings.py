@@ -14,10 +14,11 @@ from portal.exceptions import DomainError
 
 from ..forms import NewFilingForm
 from ..models import Consortium
+from ..permissions import edit_refusal
 from ..selectors import section_checklist
 from ..services import create_filing
 from ..snapshots import filing_details, filing_document
-from ..states import EDITABLE, Status
+from ..states import Status
 from .common import visible_filing
 
 
@@ -51,8 +52,6 @@ def new_filing(request):
 @login_required
 def filing_detail(request, pk: int):
     consortium = visible_filing(request, pk)
-    user = request.user
-    is_owner = user.is_lead_unit and user.organisation_id == consortium.lead_organisation_id
     return render(
         request,
         "consortia/detail.html",
@@ -61,7 +60,7 @@ def filing_detail(request, pk: int):
             "document": filing_document(consortium),
             "details": filing_details(consortium),
             "checklist": section_checklist(consortium),
-            "can_edit": is_owner and consortium.status in EDITABLE,
+            "can_edit": edit_refusal(request.user, consortium) is None,
             "events": consortium.events.select_related("actor"),
             "submissions": consortium.submissions.select_related("submitted_by"),
             # A returned or refused filing shows the reviewer's opinion at the top, section remarks included.

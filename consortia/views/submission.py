@@ -11,6 +11,7 @@ from portal.exceptions import DomainError
 
 from .. import services
 from ..eligibility import Outcome, Severity
+from ..permissions import edit_refusal, leads
 from ..selectors import section_checklist
 from ..snapshots import evaluate_filing
 from .common import editable_filing, loaded_version, visible_filing
@@ -35,7 +36,8 @@ def eligibility(request, pk: int):
     consortium = visible_filing(request, pk)
     evaluation = evaluate_filing(consortium)
     user = request.user
-    is_owner = user.is_lead_unit and user.organisation_id == consortium.lead_organisation_id
+    is_owner = leads(user, consortium)
+    editable = edit_refusal(user, consortium) is None
     form = justification_form(evaluation, consortium)
     if request.method == "POST":
         consortium = editable_filing(request, pk)
@@ -73,11 +75,8 @@ def eligibility(request, pk: int):
             "only_justifications_missing": not evaluation.eligible
             and all(r.severity == Severity.JUSTIFY for r in evaluation.results if r.blocks),
             "is_owner": is_owner,
-            "editable": is_owner and consortium.status in services.EDITABLE,
-            "can_submit": is_owner
-            and consortium.status in services.EDITABLE
-            and evaluation.eligible
-            and all(status.complete for status in checklist),
+            "editable": editable,
+            "can_submit": editable and evaluation.eligible and all(status.complete for status in checklist),
             "loaded_version": services.section_version(consortium, services.JUSTIFICATIONS).number,
         },
     )

@@ -19,6 +19,20 @@ from consortia.eligibility import (
 from portal.uscc import check_character
 
 TODAY = date(2026, 11, 25)
+# The rules in the order of DESIGN §4: the registry's order, and so the order of every evaluation's results.
+RULE_ORDER = [
+    "MEMBERS_MIN",
+    "LEGAL_ENTITY",
+    "ACADEMIC_MEMBER",
+    "MEMBER_CAPABILITY",
+    "AGREEMENT",
+    "LEAD_QUALIFICATION",
+    "FOCUS_FIELD",
+    "RESEARCH_TASKS",
+    "PERIOD",
+    "INTEGRITY",
+    "GOVERNANCE",
+]
 FIELD_CODES = frozenset({"third-gen-semiconductors", "integrated-circuits", "robotics"})
 PLATFORM_CATEGORIES = frozenset(
     {

@@ -15,23 +15,12 @@ from django.test.utils import CaptureQueriesContext
 
 from consortia.models import EligibilityThresholds
 
+from .builders import RULE_ORDER
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "docs" / "examples"
-RULE_ORDER = [
-    "MEMBERS_MIN",
-    "LEGAL_ENTITY",
-    "ACADEMIC_MEMBER",
-    "MEMBER_CAPABILITY",
-    "AGREEMENT",
-    "LEAD_QUALIFICATION",
-    "FOCUS_FIELD",
-    "RESEARCH_TASKS",
-    "PERIOD",
-    "INTEGRITY",
-    "GOVERNANCE",
-]
 
 
 def documented_exit_statuses() -> dict[str, int]:

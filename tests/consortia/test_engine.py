@@ -4,21 +4,7 @@ from consortia.eligibility import RULES, Governance, Rule, Severity, evaluate
 from consortia.eligibility.rules import failed, passed
 from consortia.eligibility.thresholds import Thresholds
 
-from .builders import context, filing, member, thresholds
-
-DESIGN_ORDER = [
-    "MEMBERS_MIN",
-    "LEGAL_ENTITY",
-    "ACADEMIC_MEMBER",
-    "MEMBER_CAPABILITY",
-    "AGREEMENT",
-    "LEAD_QUALIFICATION",
-    "FOCUS_FIELD",
-    "RESEARCH_TASKS",
-    "PERIOD",
-    "INTEGRITY",
-    "GOVERNANCE",
-]
+from .builders import RULE_ORDER, context, filing, member, thresholds
 
 
 def test_rules_are_registered_in_the_order_of_design_section_4_with_their_clauses_and_severities():
@@ -43,7 +29,7 @@ def test_every_rule_cites_a_clause_id_of_the_english_rendering():
 
 
 def test_results_come_in_registry_order():
-    assert [result.code for result in evaluate(filing(), context()).results] == DESIGN_ORDER
+    assert [result.code for result in evaluate(filing(), context()).results] == RULE_ORDER
 
 
 def test_the_evaluation_records_the_thresholds_it_used():
@@ -75,7 +61,7 @@ def test_adding_a_rule_is_adding_one_entry_to_the_registry():
     )
     registry = (*RULES, extra)
     evaluation = evaluate(filing(name="测试联合体"), context(), rules=registry)
-    assert [result.code for result in evaluation.results] == [*DESIGN_ORDER, "NAME_NOT_TEST"]
+    assert [result.code for result in evaluation.results] == [*RULE_ORDER, "NAME_NOT_TEST"]
     assert evaluation.results[-1].blocks
     assert not evaluation.eligible
     assert evaluate(filing(), context(), rules=registry).eligible

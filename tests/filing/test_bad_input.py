@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from consortia.models import Consortium, Document, FundingLine, Membership, Organisation, Section
+from consortia.models import Consortium, Document, FundingLine, Membership, Section
+from portal.models import Organisation
 
 from .conftest import MEMBERS, make_pdf, pdf_upload
 

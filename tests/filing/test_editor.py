@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from consortia.models import Consortium, Membership, Organisation, Section
+from consortia.models import Consortium, Membership, Section
 from consortia.selectors import section_checklist
 from consortia.snapshots import load_filing
+from portal.models import Organisation
 
 from .conftest import MEMBERS
 

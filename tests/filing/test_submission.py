@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from consortia.models import Consortium, Section, Submission, WorkflowEvent
+from consortia.workflow.door import perform_action
 from portal.models import Notification
-from reviews.services import perform_action
 
 from .conftest import MEMBERS
 

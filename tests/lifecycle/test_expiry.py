@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from consortia.lifecycle.jobs import expire_due_consortia
 from consortia.models import CompletionDeclaration, Consortium, WorkflowEvent
 from consortia.states import Status
+from consortia.workflow import transitions
 from portal.models import AuditEvent, Notification
-from reviews import transitions
 
 from .factories import active_consortium, lead_user
 

@@ -6,8 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from consortia.eligibility import context_from_database
-from consortia.lifecycle.selectors import DatabaseDishonestySource
+from consortia.eligibility import DatabaseDishonestySource, context_from_database
 from consortia.lifecycle.services import end_dishonesty_record, revoke_consortium
 from consortia.models import DishonestyRecord
 from consortia.services import submit_filing

@@ -43,6 +43,19 @@ def form_data(**changes):
     return {key: value for key, value in (data | changes).items() if value is not None}
 
 
+def revoke(consortium, actor, **changes):
+    """Revoke through the service: a short reason, one PDF of evidence, the records in force from today, no end."""
+    arguments = {
+        "consortium_id": consortium.pk,
+        "actor": actor,
+        "reason": "弄虚作假。",
+        "evidence": [pdf_upload()],
+        "valid_from": timezone.localdate(),
+        "valid_until": None,
+    }
+    return revoke_consortium(**(arguments | changes))
+
+
 def nothing_changed(consortium):
     consortium.refresh_from_db()
     return (
@@ -124,15 +137,7 @@ def test_an_organisation_that_is_not_a_member_cannot_be_named(demo_users, consor
     stranger = organisation(name="南京无关科技有限公司")
 
     with pytest.raises(DomainError, match="不是该联合体的参与单位"):
-        revoke_consortium(
-            consortium_id=consortium.pk,
-            actor=demo_users["city"],
-            reason="弄虚作假。",
-            evidence=[pdf_upload()],
-            member_organisation_ids=[stranger.pk],
-            valid_from=timezone.localdate(),
-            valid_until=None,
-        )
+        revoke(consortium, demo_users["city"], member_organisation_ids=[stranger.pk])
     assert nothing_changed(consortium)
     assert not list(media.rglob("*.pdf"))
 
@@ -143,14 +148,7 @@ def test_evidence_already_stored_is_removed_when_the_revocation_fails(demo_users
 
     monkeypatch.setattr(DishonestyRecord.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError):
-        revoke_consortium(
-            consortium_id=consortium.pk,
-            actor=demo_users["city"],
-            reason="弄虚作假。",
-            evidence=[pdf_upload()],
-            valid_from=timezone.localdate(),
-            valid_until=None,
-        )
+        revoke(consortium, demo_users["city"])
     assert nothing_changed(consortium)
     assert not list(media.rglob("*.pdf"))
 
@@ -160,14 +158,7 @@ def test_a_declaration_waiting_for_the_city_lapses_on_revocation(demo_users, con
         consortium_id=consortium.pk, actor=demo_users["lead-a"], summary="完成。", attachments=[pdf_upload()]
     )
 
-    revoke_consortium(
-        consortium_id=consortium.pk,
-        actor=demo_users["city"],
-        reason="弄虚作假。",
-        evidence=[pdf_upload()],
-        valid_from=timezone.localdate(),
-        valid_until=None,
-    )
+    revoke(consortium, demo_users["city"])
 
     declaration.refresh_from_db()
     assert declaration.state == CompletionDeclaration.State.LAPSED

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from portal import services, tasks
+from portal import delivery, services, tasks
 from portal.models import Notification
 
 
@@ -24,7 +24,7 @@ def test_notification_in_a_rolled_back_transaction_is_never_sent(demo_users):
         raise RuntimeError("the surrounding change failed")
 
     assert not Notification.objects.exists()
-    assert services.retry_undelivered_notifications(older_than=timedelta(0)) == 0
+    assert delivery.retry_undelivered_notifications(older_than=timedelta(0)) == 0
     assert mail.outbox == []
 
 
@@ -75,7 +75,7 @@ def test_broker_down_at_commit_then_retry_job_delivers_once(demo_users, monkeypa
 
     # A second run, or a late task for the same row, sends nothing more.
     assert tasks.retry_undelivered_notifications() == 0
-    assert services.deliver_notification(notification_id=notification.pk) is False
+    assert delivery.deliver_notification(notification_id=notification.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -85,14 +85,14 @@ def test_failed_mail_is_retried_and_counted(demo_users, settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     (notification,) = services.notify(recipients=[demo_users["city"]], subject="s", body="b")
     age([notification])
-    assert services.retry_undelivered_notifications() == 0
+    assert delivery.retry_undelivered_notifications() == 0
     notification.refresh_from_db()
     assert notification.delivered_at is None
     assert notification.email_attempts == 1
     assert notification.last_error
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.retry_undelivered_notifications() == 1
+    assert delivery.retry_undelivered_notifications() == 1
     notification.refresh_from_db()
     assert notification.delivered_at is not None
 
@@ -102,7 +102,7 @@ def test_retry_gives_up_after_the_maximum_attempts(demo_users, settings):
     (notification,) = services.notify(recipients=[demo_users["city"]], subject="s", body="b")
     age([notification])
     Notification.objects.filter(pk=notification.pk).update(email_attempts=settings.NOTIFICATION_MAX_ATTEMPTS)
-    assert services.retry_undelivered_notifications() == 0
+    assert delivery.retry_undelivered_notifications() == 0
     assert mail.outbox == []
 
 
@@ -122,7 +122,7 @@ def test_recipient_without_email_gets_the_in_app_message_only(demo_users):
     user.email = ""
     user.save()
     (notification,) = services.notify(recipients=[user], subject="s", body="b")
-    assert services.deliver_notification(notification_id=notification.pk) is False
+    assert delivery.deliver_notification(notification_id=notification.pk) is False
     notification.refresh_from_db()
     assert notification.delivered_at is not None
     assert mail.outbox == []

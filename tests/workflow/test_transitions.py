@@ -1,14 +1,16 @@
 """The transition table is the only way a consortium changes state (DESIGN §3)."""
 
+from datetime import date
+
 import pytest
 
-from consortia.models import Consortium, WorkflowEvent
+from consortia.models import CompletionDeclaration, Consortium, Submission, WorkflowEvent
 from consortia.states import Status
+from consortia.workflow.door import perform_action
+from consortia.workflow.transitions import SYSTEM, TRANSITIONS
 from portal.exceptions import DomainError
 from portal.models import AuditEvent
-from reviews.services import perform_action
-from reviews.transitions import SYSTEM, TRANSITIONS
-from tests.factories import complete_filing
+from tests.factories import complete_filing, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +21,25 @@ ACTORS = ["lead-a", "jiangning", "city", "admin", SYSTEM]
 @pytest.fixture
 def consortium(demo_users, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    filing = complete_filing(lead_user=demo_users["lead-a"], document=False)
-    # Officers see only what was submitted: give it a submission time so that visibility is not what refuses.
+    filing = complete_filing(lead_user=demo_users["lead-a"])
+    # Officers see only what was submitted, and decide on a submission: give it one, so that neither is what refuses.
+    Submission.objects.create(
+        consortium=filing, number=1, submitted_by=demo_users["lead-a"], document={}, eligibility={}
+    )
     Consortium.objects.filter(pk=filing.pk).update(submitted_at="2026-01-05T10:00:00+08:00")
     return filing
+
+
+def inputs_for(action, consortium, demo_users) -> dict:
+    """What each action's steps need from the caller (the table's ``steps``)."""
+    if action == "revoke":
+        return {"evidence": [pdf_upload("证据.pdf")], "valid_from": date(2026, 6, 1), "valid_until": None}
+    if action == "complete":
+        declaration = CompletionDeclaration.objects.create(
+            consortium=consortium, summary="任务均已完成。", declared_by=demo_users["lead-a"]
+        )
+        return {"declaration_id": declaration.pk}
+    return {}
 
 
 def actor_for(name, demo_users):
@@ -56,7 +73,13 @@ def test_every_allowed_transition_writes_exactly_one_event(consortium, demo_user
     transition = TRANSITIONS[key]
     Consortium.objects.filter(pk=consortium.pk).update(status=source)
     name = next(name for name in ACTORS if role_of(name, demo_users) in transition.roles)
-    perform_action(consortium_id=consortium.pk, action=action, actor=actor_for(name, demo_users), reason="理由")
+    perform_action(
+        consortium_id=consortium.pk,
+        action=action,
+        actor=actor_for(name, demo_users),
+        reason="理由",
+        **inputs_for(action, consortium, demo_users),
+    )
     assert Consortium.objects.get(pk=consortium.pk).status == transition.target
     event = WorkflowEvent.objects.get()
     assert (event.from_status, event.to_status, event.action) == (source, transition.target, action)

@@ -1,0 +1,57 @@
+"""The consortium's models by concern: the eligibility thresholds, the filing and its history, the end of its life."""
+
+from .filing import (
+    ChainPosition,
+    Consortium,
+    ConsortiumQuerySet,
+    Document,
+    FundingLine,
+    Governance,
+    LeadUnit,
+    Membership,
+    PlatformLevel,
+    ResearchTask,
+    Section,
+    Submission,
+    TechnologyKind,
+    WorkflowEvent,
+    document_path,
+)
+from .lifecycle import (
+    CompletionDeclaration,
+    DishonestyRecord,
+    DishonestyRecordQuerySet,
+    LifecycleDocument,
+    ProvincialRecognition,
+    RecordState,
+    Revocation,
+    lifecycle_document_path,
+)
+from .thresholds import EligibilityThresholds
+
+__all__ = [
+    "ChainPosition",
+    "CompletionDeclaration",
+    "Consortium",
+    "ConsortiumQuerySet",
+    "DishonestyRecord",
+    "DishonestyRecordQuerySet",
+    "Document",
+    "EligibilityThresholds",
+    "FundingLine",
+    "Governance",
+    "LeadUnit",
+    "LifecycleDocument",
+    "Membership",
+    "PlatformLevel",
+    "ProvincialRecognition",
+    "RecordState",
+    "ResearchTask",
+    "Revocation",
+    "Section",
+    "Submission",
+    "TechnologyKind",
+    "WorkflowEvent",
+    "document_path",
+    "lifecycle_document_path",
+]
