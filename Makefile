@@ -36,7 +36,7 @@ bench: install
 	$(PY) -m benchmarks
 
 messages: install
-	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:

@@ -59,5 +59,3 @@ def home_panels(user: User) -> list[Panel]:
             )
         )
     return panels
-
-

@@ -9,8 +9,9 @@ from .database import DatabaseDishonestySource, context_from_database
 from .engine import Evaluation, RuleResult, evaluate
 from .exchange import InvalidDocument, Problem, filing_from_document, parse_document, read_filing, validate_document
 from .filing import Agreement, Filing, Governance, LeadUnit, Member, Period, Platform, ResearchTask
+from .outcomes import Outcome, Rule, Severity
 from .priority import PriorityIndicators, priority_indicators
-from .rules import RULES, Outcome, Rule, Severity
+from .rules import RULES
 from .thresholds import Thresholds
 
 __all__ = [

@@ -11,8 +11,9 @@ from .context import Context
 from .filing import Filing
 from .i18n import gettext as _
 from .i18n import translating
+from .outcomes import Outcome, Rule, Severity
 from .priority import PriorityIndicators, priority_indicators
-from .rules import RULES, Outcome, Rule, Severity
+from .rules import RULES
 from .thresholds import Thresholds
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from .engine import Evaluation
 from .filing import PLATFORM_LEVELS
-from .rules import Outcome, Severity
+from .outcomes import Outcome, Severity
 
 SEVERITY_WORDS = {
     Severity.BLOCK: gettext_lazy("否决"),

@@ -260,7 +260,20 @@ def document_path(instance, filename):
     return f"consortia/{instance.consortium_id}/{uuid.uuid4().hex}.pdf"
 
 
-class Document(models.Model):
+class StoredPdf(models.Model):
+    """A PDF kept in private storage under a random name, with what identifies its content and who uploaded it."""
+
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Document(StoredPdf):
     class Kind(models.TextChoices):
         FORMATION_AGREEMENT = "formation_agreement", _("组建协议")
         SUPPLEMENTARY_AGREEMENT = "supplementary_agreement", _("补充协议")
@@ -271,11 +284,6 @@ class Document(models.Model):
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("材料类型"), max_length=32, choices=Kind.choices)
     file = models.FileField(_("文件"), upload_to=document_path, max_length=255)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("附件材料")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation, ScopedQuerySet
 
-from .filing import Consortium
+from .filing import Consortium, StoredPdf
 
 
 def lifecycle_document_path(instance, filename):
@@ -201,7 +201,7 @@ class ProvincialRecognition(models.Model):
         return str(self.consortium)
 
 
-class LifecycleDocument(models.Model):
+class LifecycleDocument(StoredPdf):
     """A PDF that belongs to a completion declaration, a revocation or a provincial recognition (exactly one)."""
 
     class Kind(models.TextChoices):
@@ -219,11 +219,6 @@ class LifecycleDocument(models.Model):
         ProvincialRecognition, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
     )
     file = models.FileField(_("文件"), upload_to=lifecycle_document_path, max_length=255)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("终止及认定材料")

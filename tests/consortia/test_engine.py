@@ -1,7 +1,7 @@
 """The registry and the evaluation: order, eligibility, the thresholds used, and rules as data."""
 
 from consortia.eligibility import RULES, Governance, Rule, Severity, evaluate
-from consortia.eligibility.rules import failed, passed
+from consortia.eligibility.outcomes import failed, passed
 from consortia.eligibility.thresholds import Thresholds
 
 from .builders import RULE_ORDER, context, filing, member, thresholds

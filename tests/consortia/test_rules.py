@@ -8,8 +8,9 @@ import pytest
 
 from consortia.eligibility import DishonestyRecord, Governance, Period, Platform, evaluate
 from consortia.eligibility.engine import apply_rule
+from consortia.eligibility.outcomes import Outcome, Severity
 from consortia.eligibility.periods import latest_end
-from consortia.eligibility.rules import RULES_BY_CODE, Outcome, Severity
+from consortia.eligibility.rules import RULES_BY_CODE
 
 from .builders import TODAY, context, filing, lead, member, task, thresholds, university, uscc
 
