@@ -1,4 +1,5 @@
-"""The states of a consortium's life (DESIGN §3). The transitions between them are in ``reviews.transitions``."""
+"""The states of a consortium's life (DESIGN §3). The transitions between them are in
+``consortia.workflow.transitions``."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

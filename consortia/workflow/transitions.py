@@ -4,7 +4,7 @@ commands — asks this table whether an action is allowed; nothing else knows th
 Each transition names the steps it cannot be taken without. ``steps`` run under the consortium's lock before the state
 changes and may refuse (a snapshot on submit; the filing number, construction period and notice on approve; the
 dishonesty records on revoke); ``announcements`` run after it, in the same transaction, and queue notifications. The
-apps that own each step register it (``steps.register``); the door refuses an action whose steps are not all there.
+apps that own each step register it (``@steps.step``); the door refuses an action whose steps are not all there.
 """
 
 from dataclasses import dataclass
