@@ -10,3 +10,4 @@ class ConsortiaConfig(AppConfig):
         # The workflow steps of filing and of the end of a consortium's life register themselves on import.
         from . import services  # noqa: F401
         from .lifecycle import services as lifecycle_services  # noqa: F401
+        from .organisations import jurisdiction_change_refusal  # noqa: F401  (asked by the admin via portal.hooks)

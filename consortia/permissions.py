@@ -68,8 +68,10 @@ def recognition_refusal(user: User, consortium, *, recognised: bool) -> str | No
     return None
 
 
-def end_record_refusal(record, *, today) -> str | None:
-    """A dishonesty record is ended early while it has not ended, early or at its term."""
+def end_record_refusal(user: User, record, *, today) -> str | None:
+    """City staff end a dishonesty record early while it has not ended, early or at its term."""
+    if not user.is_city_staff:
+        return _("只有市科技局可以提前终止失信信息记录。")
     if record.ended_on is not None:
         return _("该记录已于 %(date)s 提前终止。") % {"date": record.ended_on.isoformat()}
     if record.valid_until is not None and record.valid_until < today:

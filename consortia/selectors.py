@@ -8,8 +8,28 @@ from django.utils.translation import gettext as _
 from portal.models import Role, User
 from portal.selectors import Panel, register_work_panels
 
-from .models import Consortium, Document, LeadUnit, Section
+from .models import Consortium, Document, LeadUnit, Section, Submission
+from .permissions import leads
+from .snapshots import filing_details, filing_document
 from .states import EDITABLE, Status
+
+
+@dataclass(frozen=True)
+class FilingAsSeen:
+    """The filing as a user sees it: its lead unit sees the live filing it edits; everybody else sees the last
+    submission exactly as it was submitted, never the lead unit's unsent edits."""
+
+    document: dict  # the exchange format
+    details: dict
+    submission: Submission | None  # None: the live filing
+
+
+def filing_as_seen(user: User, consortium: Consortium) -> FilingAsSeen:
+    """``consortium`` as loaded by ``snapshots.load_filing``."""
+    latest = None if leads(user, consortium) else consortium.submissions.order_by("-number").first()
+    if latest is None:
+        return FilingAsSeen(document=filing_document(consortium), details=filing_details(consortium), submission=None)
+    return FilingAsSeen(document=latest.document, details=latest.details, submission=latest)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .models import Consortium, Document, Governance, LeadUnit, Membership, Sect
 from .permissions import edit_refusal
 from .selectors import section_checklist
 from .snapshots import evaluate_filing, filing_details, filing_document, load_filing
+from .storage import files_in_step
 from .workflow.door import perform_action
 from .workflow.steps import Action, step
 from .workflow.transitions import SNAPSHOT, SUBMISSION_ANNOUNCED
@@ -119,14 +120,17 @@ def save_section(
 
 
 def find_or_create_member_organisation(*, uscc: str, name: str, kind: str) -> Organisation:
-    """The organisation with this USCC, or a new one (members need not have registered in the portal)."""
+    """The organisation with this USCC, or a new one (members need not have registered in the portal).
+
+    A new one is unregistered: what the lead unit typed stands until someone of that organisation registers its
+    USCC and takes it over (``portal.services.register_lead_unit``), so typing a USCC first locks nobody out."""
     uscc = normalise_uscc(uscc)
     organisation = Organisation.objects.filter(uscc=uscc).first()
     if organisation is not None:
         return organisation
     try:
         with transaction.atomic():
-            return Organisation.objects.create(uscc=uscc, name=name.strip(), kind=kind)
+            return Organisation.objects.create(uscc=uscc, name=name.strip(), kind=kind, registered=False)
     except IntegrityError:  # created by someone else a moment ago
         return Organisation.objects.get(uscc=uscc)
 
@@ -147,7 +151,10 @@ def add_member(*, consortium: Consortium, organisation: Organisation, details: d
 def remove_member(*, consortium: Consortium, membership_id: int) -> None:
     """Called inside ``save_section(section=MEMBERS)``. A member named as responsible for a task stays until the
     task no longer names it; a draft's member is deleted, a filed consortium's member leaves (history)."""
-    membership = consortium.memberships.select_related("organisation").get(pk=membership_id, left_on__isnull=True)
+    current = consortium.memberships.filter(left_on__isnull=True).select_related("organisation")
+    membership = current.filter(pk=membership_id).first()
+    if membership is None:  # removed a moment ago (the view 404s on one removed before), or another's member
+        raise DomainError(_("该参与单位已不在本联合体中，可能已被移除。请刷新页面。"))
     tasks = list(consortium.tasks.filter(responsible_units=membership.organisation).values_list("title", flat=True))
     if tasks:
         raise DomainError(
@@ -162,27 +169,51 @@ def remove_member(*, consortium: Consortium, membership_id: int) -> None:
         membership.save(update_fields=["left_on"])
 
 
-def upload_document(*, consortium: Consortium, actor: User, kind: str, uploaded_file) -> Document:
-    """Called inside ``save_section(section=DOCUMENTS)``: a PDF checked by its content, stored privately."""
+def _change_documents(*, consortium_id: int, actor: User, loaded_version: int, change) -> None:
+    """Save the documents section with ``change(consortium, files)``, its files in step with the save."""
+    with files_in_step() as files:
+        save_section(
+            consortium_id=consortium_id,
+            actor=actor,
+            section=Section.DOCUMENTS,
+            loaded_version=loaded_version,
+            apply=lambda consortium: change(consortium, files),
+        )
+
+
+def upload_document(*, consortium_id: int, actor: User, kind: str, uploaded_file, loaded_version: int) -> Document:
+    """A PDF for the documents section, checked by its content and stored privately; a new file is always a new
+    document (a submitted one is never replaced). The file is removed again if the save does not go through."""
     checked = check_pdf(uploaded_file)
-    document = Document(
-        consortium=consortium,
-        kind=kind,
-        original_name=uploaded_file.name[:255],
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
-    )
-    document.file.save("upload.pdf", uploaded_file, save=False)
-    document.save()
-    return document
+    stored = []
+
+    def store(consortium: Consortium, files) -> None:
+        stored.append(
+            Document.store(uploaded_file, checked, files=files, uploaded_by=actor, consortium=consortium, kind=kind)
+        )
+
+    _change_documents(consortium_id=consortium_id, actor=actor, loaded_version=loaded_version, change=store)
+    return stored[0]
 
 
-def delete_document(*, consortium: Consortium, document_id: int) -> None:
-    document = consortium.documents.get(pk=document_id)
-    stored = document.file
-    document.delete()
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+def delete_document(*, consortium_id: int, actor: User, document_id: int, loaded_version: int) -> None:
+    """Delete a document that no submission recorded; its file leaves storage once the deletion has committed. A
+    submitted document is evidence of what was filed (§5.3) and stays: a correction is uploaded as a new file."""
+
+    def delete(consortium: Consortium, files) -> None:
+        document = consortium.documents.filter(pk=document_id).first()
+        if document is None:
+            raise DomainError(_("该材料已不存在，可能已被删除。请刷新页面。"))
+        submission = document.submissions.order_by("number").first()
+        if submission is not None:
+            raise DomainError(
+                _("“%(name)s”已随第 %(number)d 次提交存档，不能删除或替换。如需更正，请上传新的文件。")
+                % {"name": document.original_name, "number": submission.number}
+            )
+        files.delete_after_commit(document.file)
+        document.delete()
+
+    _change_documents(consortium_id=consortium_id, actor=actor, loaded_version=loaded_version, change=delete)
 
 
 def evaluation_record(evaluation) -> dict:
@@ -231,6 +262,8 @@ def take_snapshot(action: Action) -> Submission:
         details=filing_details(filing),
         eligibility=evaluation_record(evaluation),
     )
+    # The documents as submitted, for reviewers and any later dispute; each stays as it was (delete_document).
+    submission.documents.set(consortium.documents.all())
     consortium.submitted_at = submission.submitted_at
     return submission
 

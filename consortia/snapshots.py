@@ -144,7 +144,7 @@ def filing_details(consortium: Consortium) -> dict:
             for line in consortium.funding_lines.all()
         ],
         "documents": [
-            {"kind": d.kind, "name": d.original_name, "size": d.size, "sha256": d.sha256}
+            {"id": d.pk, "kind": d.kind, "name": d.original_name, "size": d.size, "sha256": d.sha256}
             for d in consortium.documents.all()
         ],
     }

@@ -17,12 +17,12 @@ class Role(models.TextChoices):
 
 class ScopedQuerySet(models.QuerySet):
     """``visible_to(user)``: the one place per model that decides what a user may see (DESIGN §7). Nobody signed out
-    sees anything, city staff and administrators see everything, and ``scoped_to`` decides for the other roles."""
+    sees anything, administrators see everything, and ``scoped_to`` decides for each role (by default: nothing)."""
 
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_city_staff or user.is_portal_admin:
+        if user.is_portal_admin:
             return self
         return self.scoped_to(user)
 
@@ -133,6 +133,13 @@ class Organisation(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    # False for an organisation a lead unit typed in as a member: nobody of it has registered, and the first one who
+    # registers its USCC takes it over (``register_lead_unit``), so typing a USCC first locks nobody out.
+    registered = models.BooleanField(
+        _("已注册"),
+        default=False,
+        help_text=_("该单位已有用户自行注册；未注册的单位由首个注册其统一社会信用代码的用户认领。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -146,6 +153,14 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):
         self.uscc = normalise_uscc(self.uscc)
         super().save(*args, **kwargs)
+
+
+class PortalUserManager(UserManager):
+    """``createsuperuser`` makes a portal administrator, not a lead-unit user without an organisation."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -170,7 +185,7 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("手机号码"), max_length=32, blank=True)
 
-    objects = UserManager()
+    objects = PortalUserManager()
 
     class Meta:
         verbose_name = _("用户")

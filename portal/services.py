@@ -190,22 +190,47 @@ def load_reference_data() -> dict[str, int]:
 
 
 def _existing_organisation_message(organisation: Organisation) -> str:
+    # Shown to anyone who types the USCC, signed in or not: whom to ask, but no one's contact details.
     return _(
-        "统一社会信用代码 %(uscc)s 已注册为单位“%(name)s”，不能重复注册。请联系该单位已注册的用户"
-        "（单位联系人：%(contact)s），由其在“本单位”页面为您添加账户。"
-    ) % {"uscc": organisation.uscc, "name": organisation.name, "contact": organisation.contact_name or _("未填写")}
+        "统一社会信用代码 %(uscc)s 已注册为单位“%(name)s”，不能重复注册。请联系该单位已注册的用户，"
+        "由其在“本单位”页面为您添加账户；如有疑问请联系市科技局。"
+    ) % {"uscc": organisation.uscc, "name": organisation.name}
+
+
+# What registration writes into the organisation; when it claims one a lead unit typed in, these are replaced.
+CLAIMED_FIELDS = ("name", "kind", "jurisdiction", "address", "contact_name", "contact_phone", "contact_email")
+
+
+def is_registered(organisation: Organisation) -> bool:
+    """Someone of the organisation has an account: its USCC is taken. An organisation with users is registered even
+    without the flag (accounts added in the admin or by the demo seed)."""
+    return organisation.registered or organisation.users.exists()
+
+
+def _organisation_facts(organisation: Organisation) -> dict:
+    facts = {name: getattr(organisation, name) for name in CLAIMED_FIELDS if name != "jurisdiction"}
+    facts["jurisdiction"] = organisation.jurisdiction.code if organisation.jurisdiction_id else None
+    return facts
 
 
 @transaction.atomic
 def register_lead_unit(*, organisation: dict, account: dict, password: str, request=None) -> User:
-    """Self-registration: a new organisation and its first lead-unit user. An existing USCC is refused."""
+    """Self-registration: the organisation and its first lead-unit user.
+
+    A registered USCC is refused. An unregistered one (a lead unit typed it in as a member) is taken over: the
+    organisation keeps its row, so memberships still point at it, and gets what the registrant typed.
+    """
     uscc = normalise_uscc(organisation["uscc"])
-    existing = Organisation.objects.filter(uscc=uscc).first()
+    details = {name: organisation[name] for name in CLAIMED_FIELDS if name in organisation}
+    # The row is locked so that two registrations of the same unregistered USCC cannot both take it over.
+    existing = Organisation.objects.select_for_update().filter(uscc=uscc).first()
     if existing is not None:
-        raise DomainError(_existing_organisation_message(existing), field="uscc")
+        if is_registered(existing):
+            raise DomainError(_existing_organisation_message(existing), field="uscc")
+        return _claim_organisation(existing, details=details, account=account, password=password, request=request)
     try:
         with transaction.atomic():
-            new_organisation = Organisation.objects.create(**dict(organisation, uscc=uscc))
+            new_organisation = Organisation.objects.create(**details, uscc=uscc, registered=True)
     except IntegrityError:  # registered by someone else a moment ago
         raise DomainError(_existing_organisation_message(Organisation.objects.get(uscc=uscc)), field="uscc") from None
     user = _create_lead_unit_user(organisation=new_organisation, account=account, password=password)
@@ -215,6 +240,29 @@ def register_lead_unit(*, organisation: dict, account: dict, password: str, requ
         request=request,
         obj=new_organisation,
         changes={"action": "register_organisation", "uscc": uscc, "user": user.username},
+    )
+    return user
+
+
+def _claim_organisation(organisation: Organisation, *, details: dict, account: dict, password: str, request) -> User:
+    before = _organisation_facts(organisation)
+    for name, value in details.items():
+        setattr(organisation, name, value)
+    organisation.registered = True
+    organisation.save(update_fields=[*details, "registered"])
+    user = _create_lead_unit_user(organisation=organisation, account=account, password=password)
+    record_audit(
+        event_type=AuditEvent.Type.RECORD_CHANGED,
+        actor=user,
+        request=request,
+        obj=organisation,
+        changes={
+            "action": "claim_organisation",
+            "uscc": organisation.uscc,
+            "user": user.username,
+            "before": before,
+            "after": _organisation_facts(organisation),
+        },
     )
     return user
 

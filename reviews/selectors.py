@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from consortia.eligibility import DatabaseDishonestySource
 from consortia.models import Consortium, Section, Submission
 from portal.models import User
 
@@ -28,18 +29,31 @@ def review_queue(user: User):
 
 
 def with_submission_counts(consortia) -> list:
-    """The page's consortia with ``submission_count``, in one query however long the queue."""
+    """The page's consortia with ``submission_count`` and ``submitted_name`` (the name in the latest submission: a
+    returned filing's unsent edits are not the reviewers' to read), in one query however long the queue."""
     consortia = list(consortia)
-    counts = dict(
+    counts: dict[int, int] = {}
+    names: dict[int, str] = {}
+    rows = (
         Submission.objects.filter(consortium__in=[c.pk for c in consortia])
-        .order_by()
-        .values_list("consortium")
-        .annotate(n=Count("*"))
-        .values_list("consortium", "n")
+        .order_by("consortium", "number")
+        .values_list("consortium", "document__name")
     )
+    for consortium_id, name in rows:
+        counts[consortium_id] = counts.get(consortium_id, 0) + 1
+        names[consortium_id] = name
     for consortium in consortia:
         consortium.submission_count = counts.get(consortium.pk, 0)
+        consortium.submitted_name = names.get(consortium.pk) or consortium.name
     return consortia
+
+
+def records_in_force(submission: Submission, *, today) -> list:
+    """The dishonesty records in force today for the units of ``submission`` — reason and term, which the applicant
+    is not shown (the INTEGRITY rule only tells it to ask the city); a record may have begun after submission."""
+    document = submission.document
+    usccs = [unit.get("uscc", "") for unit in [document.get("lead", {}), *document.get("members", [])]]
+    return list(DatabaseDishonestySource().active_records(usccs, on=today))
 
 
 def status_counts(queryset) -> dict[str, int]:

@@ -95,7 +95,7 @@ def approve(action: Action) -> FilingNotice:
     pdf = render_filing_notice(notice_data(consortium))
     notice = FilingNotice(consortium=consortium, sha256=notice_sha256(pdf), size=len(pdf))
     notice.file.save("notice.pdf", ContentFile(pdf), save=False)
-    action.stored_files.append(notice.file)
+    action.files.written(notice.file)
     notice.save()
     return notice
 

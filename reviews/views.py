@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consortia.models import Consortium
@@ -17,7 +18,7 @@ from portal.models import Role
 
 from .filters import QueueFilter
 from .forms import DecisionForm
-from .selectors import changed_sections, review_queue, status_counts, with_submission_counts
+from .selectors import changed_sections, records_in_force, review_queue, status_counts, with_submission_counts
 from .services import CITY_DECISIONS, DISTRICT_DECISIONS, review_filing
 
 REVIEWER_ROLES = {Role.DISTRICT_OFFICER, Role.CITY_STAFF, Role.ADMIN}
@@ -98,11 +99,15 @@ def review(request, pk: int):
         "reviews/review.html",
         {
             "consortium": consortium,
+            # The name as submitted: a returned filing's unsent edits are the lead unit's until it resubmits.
+            "name": current.document.get("name") if current else consortium,
             "current": current,
             "previous": previous,
             "changes": changed_sections(previous, current) if previous else [],
             "submissions": submissions,
-            "documents": consortium.documents.all(),
+            # The documents of the submission under review, as they were submitted.
+            "documents": current.documents.all() if current else [],
+            "records_in_force": records_in_force(current, today=timezone.localdate()) if current else [],
             "events": consortium.events.select_related("actor"),
             "opinions": consortium.opinions.select_related("reviewer", "submission"),
             "form": form,

@@ -39,8 +39,11 @@ USERS = {
 # Column order: anonymous, owner, other lead unit, officer of the jurisdiction, officer elsewhere, city, admin.
 LOGIN = 302
 SIGNED_IN = [LOGIN, 200, 200, 200, 200, 200, 200]
-DRAFT_VIEW = [LOGIN, 200, 404, 404, 404, 200, 200]  # officers see only what was submitted
-DRAFT_EDIT = [LOGIN, 200, 404, 404, 404, 403, 403]
+DRAFT_VIEW = [LOGIN, 200, 404, 404, 404, 404, 200]  # officers and city staff see only what was submitted
+DRAFT_EDIT = [LOGIN, 200, 404, 404, 404, 404, 403]
+# An unsent document is its lead unit's alone; reviewers read eligibility on the review page (a redirect).
+DRAFT_DOCUMENT = [LOGIN, 200, 404, 404, 404, 404, 404]
+DRAFT_ELIGIBILITY = [LOGIN, 200, 404, 404, 404, 404, 302]
 POST_ONLY = [405] * 7
 REVIEWERS = [LOGIN, 403, 403, 200, 200, 200, 200]
 CITY_ONLY = [LOGIN, 403, 403, 403, 403, 200, 403]
@@ -65,9 +68,9 @@ GET_MATRIX = {
     "consortia:edit": ("draft_section", DRAFT_EDIT),
     "consortia:edit_member": ("membership", DRAFT_EDIT),
     "consortia:remove_member": ("membership", POST_ONLY),
-    "consortia:document": ("document", DRAFT_VIEW),
+    "consortia:document": ("document", DRAFT_DOCUMENT),
     "consortia:delete_document": ("document", POST_ONLY),
-    "consortia:eligibility": ("draft", DRAFT_VIEW),
+    "consortia:eligibility": ("draft", DRAFT_ELIGIBILITY),
     "consortia:submit": ("draft", POST_ONLY),
     "consortia:withdraw": ("draft", POST_ONLY),
     "reviews:queue": (None, REVIEWERS),
@@ -79,18 +82,19 @@ GET_MATRIX = {
     "lifecycle:revoke": ("filed", CITY_ONLY),
     "lifecycle:record_recognition": ("filed", CITY_ONLY),
     "lifecycle:document": ("lifecycle_document", [LOGIN, 200, 404, 200, 404, 200, 200]),
-    "lifecycle:dishonesty_list": (None, CITY_ONLY),
-    "lifecycle:dishonesty_export": (None, CITY_ONLY),
+    # Administrators read and export the record; only city staff change it.
+    "lifecycle:dishonesty_list": (None, [LOGIN, 403, 403, 403, 403, 200, 200]),
+    "lifecycle:dishonesty_export": (None, [LOGIN, 403, 403, 403, 403, 200, 200]),
     "lifecycle:end_record": ("dishonesty_record", CITY_ONLY),
 }
 
 # State-changing URLs posted by everyone but the owner (whose POSTs are the features' own tests): nothing may change.
 POST_MATRIX = {
-    "consortia:edit": ("draft_section", [LOGIN, None, 404, 404, 404, 403, 403]),
-    "consortia:remove_member": ("membership", [LOGIN, None, 404, 404, 404, 403, 403]),
-    "consortia:delete_document": ("document", [LOGIN, None, 404, 404, 404, 403, 403]),
-    "consortia:submit": ("draft", [LOGIN, None, 404, 404, 404, 403, 403]),
-    "consortia:withdraw": ("draft", [LOGIN, None, 404, 404, 404, 403, 403]),
+    "consortia:edit": ("draft_section", [LOGIN, None, 404, 404, 404, 404, 403]),
+    "consortia:remove_member": ("membership", [LOGIN, None, 404, 404, 404, 404, 403]),
+    "consortia:delete_document": ("document", [LOGIN, None, 404, 404, 404, 404, 403]),
+    "consortia:submit": ("draft", [LOGIN, None, 404, 404, 404, 404, 403]),
+    "consortia:withdraw": ("draft", [LOGIN, None, 404, 404, 404, 404, 403]),
     # Nothing to decide on a filed consortium: back to the page with a message.
     "reviews:review": ("filed", [LOGIN, 403, 403, 302, 404, 302, 302]),
     "lifecycle:declare_completion": ("filed", [LOGIN, None, 404, 403, 403, 403, 403]),

@@ -251,14 +251,17 @@ def check_integrity(filing: Filing, context: Context) -> Check:
         code = normalise_uscc(unit.uscc or "")
         if code:
             holders.setdefault(code, []).append(unit)
-    faults = []
-    for record in context.dishonesty.active_records(holders.keys(), on=context.today):
-        for unit in holders.get(normalise_uscc(record.uscc), ()):
-            until = record.until.isoformat() if record.until else _("长期")
-            faults.append(
-                _("%(unit)s（统一社会信用代码 %(uscc)s）列入失信信息记录，有效期至 %(until)s")
-                % {"unit": _label(unit), "uscc": normalise_uscc(record.uscc), "until": until}
-            )
+    # The applicant learns that a unit is on the record, not the record's reason or term: those are the city's to
+    # tell (reviewers read them beside the results).
+    barred = sorted(
+        {normalise_uscc(r.uscc) for r in context.dishonesty.active_records(holders.keys(), on=context.today)}
+    )
+    faults = [
+        _("%(unit)s（统一社会信用代码 %(uscc)s）列入失信信息记录，记录有效期间不能参与备案。详情请联系市科技局")
+        % {"unit": _label(unit), "uscc": code}
+        for code in barred
+        for unit in holders.get(code, ())
+    ]
     if faults:
         return failed(_faults(faults))
     return passed(_("各单位均无有效的失信信息记录。"))

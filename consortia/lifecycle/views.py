@@ -37,8 +37,16 @@ def _visible_consortium(request, pk: int) -> Consortium:
 
 
 def _require_role(request, role: str) -> None:
-    if request.user.role != role:
-        raise PermissionDenied
+    """The page is for ``role``. A portal administrator also reads the lists city staff read (the dishonesty record
+    and its export), but does not act for them: the pages that decide stay city staff's."""
+    user = request.user
+    if user.role == role:
+        return
+    admin_readable = {"dishonesty_list", "dishonesty_export"}
+    match = request.resolver_match
+    if role == Role.CITY_STAFF and user.is_portal_admin and match is not None and match.url_name in admin_readable:
+        return
+    raise PermissionDenied
 
 
 def _show_refusal(form, error: DomainError) -> None:
@@ -221,7 +229,7 @@ def dishonesty_list(request):
     form, today, records = _searched_records(request)
     page = Paginator(records, 20).get_page(request.GET.get("page"))
     for record in page.object_list:
-        record.can_end = end_record_refusal(record, today=today) is None
+        record.can_end = end_record_refusal(request.user, record, today=today) is None
     return render(request, "consortia/lifecycle/dishonesty_list.html", {"form": form, "page": page})
 
 

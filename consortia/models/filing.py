@@ -48,6 +48,9 @@ class Section(models.TextChoices):
 
 class ConsortiumQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
+        if user.role == Role.CITY_STAFF:
+            # What was ever submitted, in every jurisdiction; a lead unit's unsent draft is nobody's business yet.
+            return self.filter(submitted_at__isnull=False)
         if user.role == Role.DISTRICT_OFFICER:
             # Officers see what was ever submitted in their jurisdiction, never a lead unit's unsent draft.
             return self.filter(lead_organisation__jurisdiction_id=user.authority_id, submitted_at__isnull=False)
@@ -272,6 +275,22 @@ class StoredPdf(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def store(cls, uploaded_file, checked, *, files, uploaded_by, **fields):
+        """A new row for ``uploaded_file`` (``checked`` by ``documents.check_pdf``), saved with its file; ``files``
+        (``storage.StoredFiles``) removes the file again if the transaction does not commit."""
+        document = cls(
+            original_name=uploaded_file.name[:255],
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=uploaded_by,
+            **fields,
+        )
+        document.file.save("upload.pdf", uploaded_file, save=False)
+        files.written(document.file)
+        document.save()
+        return document
+
 
 class Document(StoredPdf):
     class Kind(models.TextChoices):
@@ -305,6 +324,10 @@ class Submission(AppendOnly, models.Model):
     # Facts beside the exchange format: goals, milestones, responsible units, funding plan, documents with hashes.
     details = models.JSONField(_("其他内容及附件"), default=dict)
     eligibility = models.JSONField(_("条件核验结果"), encoder=DjangoJSONEncoder)
+    # The documents as they were submitted; a document recorded here is never deleted or replaced.
+    documents = models.ManyToManyField(
+        Document, verbose_name=_("提交的附件材料"), related_name="submissions", blank=True
+    )
 
     class Meta:
         verbose_name = _("提交记录")

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Organisation, ScopedQuerySet
+from portal.models import Organisation, Role, ScopedQuerySet
 
 from .filing import Consortium, StoredPdf
 
@@ -95,7 +95,9 @@ class RecordState(models.TextChoices):
 
 
 class DishonestyRecordQuerySet(ScopedQuerySet):
-    """City staff keep the dishonesty record (DESIGN §1); nobody else lists it (``scoped_to`` sees nothing)."""
+    def scoped_to(self, user):
+        """City staff keep the dishonesty record (DESIGN §1); nobody else lists it."""
+        return self if user.role == Role.CITY_STAFF else self.none()
 
     def with_state(self, *, on):
         """Each record with ``state_code``, how it stands on the day ``on``: the one rule of when a record is in

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
+from ..permissions import leads
 from .common import visible_filing
 
 
@@ -9,7 +10,11 @@ from .common import visible_filing
 def download_document(request, pk: int, document_id: int):
     """The only way to a stored document: the user must be allowed to see the consortium (others get 404)."""
     consortium = visible_filing(request, pk)
-    document = get_object_or_404(consortium.documents, pk=document_id)
+    documents = consortium.documents.all()
+    if not leads(request.user, consortium):
+        # Reviewers download what was submitted, never a file the lead unit has not sent.
+        documents = documents.filter(submissions__isnull=False).distinct()
+    document = get_object_or_404(documents, pk=document_id)
     # FileResponse writes an RFC 6266 filename* for Chinese names and refuses header injection.
     response = FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type="application/pdf"

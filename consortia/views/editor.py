@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.forms.models import construct_instance
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,16 +64,17 @@ def render_section(request, consortium, section, context, *, stale=None, status=
     )
 
 
-def run_save(request, consortium, section, apply, *, success):
-    """Save through the service; returns None on success, or (stale, error) to re-render with."""
+def section_save(request, consortium, section, apply):
+    """The save of ``section`` whose data ``apply`` writes, for ``run_save``."""
+    return lambda version: services.save_section(
+        consortium_id=consortium.pk, actor=request.user, section=section, loaded_version=version, apply=apply
+    )
+
+
+def run_save(request, save, *, success):
+    """``save(loaded_version)`` calls the service; returns None on success, or (stale, error) to re-render with."""
     try:
-        services.save_section(
-            consortium_id=consortium.pk,
-            actor=request.user,
-            section=section,
-            loaded_version=loaded_version(request),
-            apply=apply,
-        )
+        save(loaded_version(request))
     except services.StaleSection as stale:
         messages.error(request, stale.message)
         return stale, None
@@ -83,10 +84,10 @@ def run_save(request, consortium, section, apply, *, success):
     return None
 
 
-def save_or_show(request, consortium, section, apply, *, success, form):
+def save_or_show(request, consortium, section, save, *, success, form):
     """Save through the service: the redirect back to the section when saved; otherwise no redirect, the refusal put
     on ``form``, and the stale save when that was why."""
-    outcome = run_save(request, consortium, section, apply, success=success)
+    outcome = run_save(request, save, success=success)
     if outcome is None:
         return redirect("consortia:edit", pk=consortium.pk, section=section), None
     stale, error = outcome
@@ -119,7 +120,8 @@ def edit_section(request, pk: int, section: str):
 def _simple_section(request, consortium, section, form, apply):
     stale = None
     if request.method == "POST" and form.is_valid():
-        saved, stale = save_or_show(request, consortium, section, apply(form), success=_("已保存。"), form=form)
+        save = section_save(request, consortium, section, apply(form))
+        saved, stale = save_or_show(request, consortium, section, save, success=_("已保存。"), form=form)
         if saved:
             return saved
     return render_section(request, consortium, section, {"form": form}, stale=stale, status=409 if stale else 200)
@@ -152,7 +154,10 @@ def edit_members(request, consortium):
             )
             services.add_member(consortium=c, organisation=organisation, details=form.membership_details())
 
-        saved, stale = save_or_show(request, consortium, Section.MEMBERS, add, success=_("已添加参与单位。"), form=form)
+        save = section_save(request, consortium, Section.MEMBERS, add)
+        saved, stale = save_or_show(
+            request, consortium, Section.MEMBERS, save, success=_("已添加参与单位。"), form=form
+        )
         if saved:
             return saved
     return render_section(
@@ -168,11 +173,14 @@ def edit_members(request, consortium):
 @login_required
 def edit_member(request, pk: int, membership_id: int):
     consortium = editable_filing(request, pk)
-    membership = get_object_or_404(consortium.memberships.select_related("organisation"), pk=membership_id)
+    membership = get_object_or_404(
+        consortium.memberships.filter(left_on__isnull=True).select_related("organisation"), pk=membership_id
+    )
     form = MembershipForm(request.POST or None, instance=membership)
     stale = None
     if request.method == "POST" and form.is_valid():
-        outcome = run_save(request, consortium, Section.MEMBERS, lambda c: form.save(), success=_("已保存。"))
+        save = section_save(request, consortium, Section.MEMBERS, lambda c: form.save())
+        outcome = run_save(request, save, success=_("已保存。"))
         if outcome is None:
             return redirect("consortia:edit", pk=pk, section=Section.MEMBERS)
         stale, error = outcome
@@ -189,9 +197,9 @@ def edit_member(request, pk: int, membership_id: int):
     )
 
 
-def _act_then_return(request, consortium, section, apply, *, success):
+def _act_then_return(request, consortium, section, save, *, success):
     """A one-click change within a section (remove a member, delete a file): save it, then back to the section."""
-    outcome = run_save(request, consortium, section, apply, success=success)
+    outcome = run_save(request, save, success=success)
     if outcome is not None and outcome[1] is not None:
         messages.error(request, outcome[1].message)
     return redirect("consortia:edit", pk=consortium.pk, section=section)
@@ -201,11 +209,18 @@ def _act_then_return(request, consortium, section, apply, *, success):
 @login_required
 def remove_member(request, pk: int, membership_id: int):
     consortium = editable_filing(request, pk)
+    # A member already removed, or of another consortium, is not this consortium's to remove.
+    get_object_or_404(consortium.memberships.filter(left_on__isnull=True), pk=membership_id)
     return _act_then_return(
         request,
         consortium,
         Section.MEMBERS,
-        lambda c: services.remove_member(consortium=c, membership_id=membership_id),
+        section_save(
+            request,
+            consortium,
+            Section.MEMBERS,
+            lambda c: services.remove_member(consortium=c, membership_id=membership_id),
+        ),
         success=_("已移除参与单位。"),
     )
 
@@ -225,7 +240,7 @@ def _formset_section(request, consortium, section, formset_class, queryset):
             for row in formset.deleted_objects:
                 row.delete()
 
-        outcome = run_save(request, consortium, section, save_rows, success=_("已保存。"))
+        outcome = run_save(request, section_save(request, consortium, section, save_rows), success=_("已保存。"))
         if outcome is None:
             return redirect("consortia:edit", pk=consortium.pk, section=section)
         stale, error = outcome
@@ -249,25 +264,36 @@ def edit_documents(request, consortium):
     if request.method == "POST":
         if "upload" in request.POST:
             upload_form = DocumentUploadForm(request.POST, request.FILES, prefix="upload")
-            form, apply, success = upload_form, None, _("已上传。")
+            form, save, success = upload_form, None, _("已上传。")
             if upload_form.is_valid():
                 data = upload_form.cleaned_data
-                apply = lambda c: services.upload_document(  # noqa: E731
-                    consortium=c, actor=request.user, kind=data["kind"], uploaded_file=data["file"]
+                save = lambda version: services.upload_document(  # noqa: E731
+                    consortium_id=consortium.pk,
+                    actor=request.user,
+                    kind=data["kind"],
+                    uploaded_file=data["file"],
+                    loaded_version=version,
                 )
         else:
             agreement_form = AgreementForm(request.POST, instance=consortium, prefix="agreement")
             form, success = agreement_form, _("已保存。")
-            apply = copy_to(agreement_form) if agreement_form.is_valid() else None
-        if apply is not None:
-            saved, stale = save_or_show(request, consortium, Section.DOCUMENTS, apply, success=success, form=form)
+            save = None
+            if agreement_form.is_valid():
+                save = section_save(request, consortium, Section.DOCUMENTS, copy_to(agreement_form))
+        if save is not None:
+            saved, stale = save_or_show(request, consortium, Section.DOCUMENTS, save, success=success, form=form)
             if saved:
                 return saved
     return render_section(
         request,
         consortium,
         Section.DOCUMENTS,
-        {"upload_form": upload_form, "agreement_form": agreement_form, "documents": consortium.documents.all()},
+        {
+            "upload_form": upload_form,
+            "agreement_form": agreement_form,
+            # A document a submission recorded shows the first one and cannot be deleted (services.delete_document).
+            "documents": consortium.documents.annotate(first_submission=Min("submissions__number")),
+        },
         stale=stale,
         status=409 if stale else 200,
     )
@@ -282,6 +308,8 @@ def delete_document(request, pk: int, document_id: int):
         request,
         consortium,
         Section.DOCUMENTS,
-        lambda c: services.delete_document(consortium=c, document_id=document_id),
+        lambda version: services.delete_document(
+            consortium_id=consortium.pk, actor=request.user, document_id=document_id, loaded_version=version
+        ),
         success=_("已删除。"),
     )

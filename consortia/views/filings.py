@@ -15,9 +15,8 @@ from portal.exceptions import DomainError
 from ..forms import NewFilingForm
 from ..models import Consortium
 from ..permissions import edit_refusal
-from ..selectors import section_checklist
+from ..selectors import filing_as_seen, section_checklist
 from ..services import create_filing
-from ..snapshots import filing_details, filing_document
 from ..states import Status
 from .common import visible_filing
 
@@ -52,13 +51,16 @@ def new_filing(request):
 @login_required
 def filing_detail(request, pk: int):
     consortium = visible_filing(request, pk)
+    seen = filing_as_seen(request.user, consortium)
     return render(
         request,
         "consortia/detail.html",
         {
             "consortium": consortium,
-            "document": filing_document(consortium),
-            "details": filing_details(consortium),
+            "document": seen.document,
+            "details": seen.details,
+            "seen_submission": seen.submission,
+            "name": seen.document.get("name") or consortium,
             "checklist": section_checklist(consortium),
             "can_edit": edit_refusal(request.user, consortium) is None,
             "events": consortium.events.select_related("actor"),
@@ -75,7 +77,7 @@ def filing_detail(request, pk: int):
 def export_filing(request, pk: int):
     consortium = visible_filing(request, pk)
     response = HttpResponse(
-        json.dumps(filing_document(consortium), ensure_ascii=False, indent=2),
+        json.dumps(filing_as_seen(request.user, consortium).document, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="consortium-{consortium.pk}.json"'

@@ -34,6 +34,9 @@ def justification_form(evaluation, consortium, data=None):
 @login_required
 def eligibility(request, pk: int):
     consortium = visible_filing(request, pk)
+    if not leads(request.user, consortium):
+        # Reviewers read the eligibility stored with the submission under review, never the unsent filing's.
+        return redirect("reviews:review", pk=pk)
     evaluation = evaluate_filing(consortium)
     user = request.user
     is_owner = leads(user, consortium)

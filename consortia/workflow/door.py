@@ -18,9 +18,9 @@ from portal.bulk import as_text, insert_from_select
 from portal.exceptions import DomainError
 from portal.models import AuditEvent, User
 
-from ..documents import stored_files_removed_on_failure
 from ..models import Consortium, WorkflowEvent
 from ..permissions import acting_role, action_refusal
+from ..storage import files_in_step
 from . import steps
 from .steps import Action
 from .transitions import Transition, find_transition
@@ -44,7 +44,7 @@ def perform_action(
     steps' results (the submission, the revocation…)."""
     reason = reason.strip()
     role = acting_role(actor)
-    with stored_files_removed_on_failure() as stored, transaction.atomic():
+    with files_in_step() as files, transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=consortium_id)
         if actor is not None and not Consortium.objects.visible_to(actor).filter(pk=consortium_id).exists():
             raise DomainError(_("您无权办理该备案。"))
@@ -71,7 +71,7 @@ def perform_action(
             role=role,
             reason=reason,
             inputs=inputs,
-            stored_files=stored,
+            files=files,
         )
         steps.run(transition.steps, taken)
         consortium.status = transition.target

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from ..storage import StoredFiles
 from .transitions import Transition
 
 
@@ -24,8 +25,7 @@ class Action:
     role: str
     reason: str
     inputs: dict[str, Any]
-    # Files a step wrote to storage: deleted again if the transaction does not commit.
-    stored_files: list = field(default_factory=list)
+    files: StoredFiles  # what a step writes to or deletes from storage, in step with the transaction
     results: dict[str, Any] = field(default_factory=dict)
 
     def input(self, name: str, default: Any = None) -> Any:

@@ -52,6 +52,11 @@ def organisation(request):
     user = request.user
     if not user.is_lead_unit:
         raise PermissionDenied
+    if user.organisation_id is None:  # a superuser left as a lead unit: the constraint lets it have no organisation
+        messages.error(
+            request, _("您的账户未关联任何单位，没有“本单位”页面。请由系统管理员在管理后台设置账户的角色或所属单位。")
+        )
+        return redirect("home")
     account_form = AccountForm(request.POST or None, prefix="account")
     if request.method == "POST" and account_form.is_valid():
         try:

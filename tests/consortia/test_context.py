@@ -42,7 +42,7 @@ def test_the_context_uses_todays_local_date_and_the_dishonesty_source_it_is_give
     integrity = next(r for r in evaluate(filing, context).results if r.code == "INTEGRITY")
     assert integrity.outcome == "fail"
     assert "参与单位“南京长江电子装备有限公司”" in integrity.message
-    assert "有效期至 长期" in integrity.message
+    assert "详情请联系市科技局" in integrity.message and "长期" not in integrity.message
 
 
 def test_by_default_nobody_is_on_the_record(reference_data):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from consortia.eligibility import context_from_database, evaluate, read_filing
@@ -92,9 +93,26 @@ def test_each_changed_value_is_audited_once_and_unchanged_values_not_at_all(admi
     assert context_from_database().thresholds.period_max_years == 4
 
 
+def stored_thresholds():
+    return model_to_dict(EligibilityThresholds.objects.get(), fields=list(form_data()))
+
+
 def test_saving_without_changes_records_nothing(admin_client):
-    admin_client.post(CHANGE_URL, form_data())
-    assert not AuditEvent.objects.filter(object_type="consortia.eligibilitythresholds").exists()
+    audited = AuditEvent.objects.filter(object_type="consortia.eligibilitythresholds")
+    before = stored_thresholds()
+
+    response = admin_client.post(CHANGE_URL, form_data())  # the form as loaded, saved as it is
+
+    assert response.status_code == 302  # saved, not refused
+    assert not audited.exists()
+    assert stored_thresholds() == before
+
+    # The same save with one value changed is recorded, once; saving that again unchanged adds nothing.
+    assert admin_client.post(CHANGE_URL, form_data(justification_min_length=30)).status_code == 302
+    assert [event.changes for event in audited] == [{"field": "justification_min_length", "old": 20, "new": 30}]
+    assert stored_thresholds() == before | {"justification_min_length": 30}
+    assert admin_client.post(CHANGE_URL, form_data(justification_min_length=30)).status_code == 302
+    assert audited.count() == 1
 
 
 def test_revenue_bands_out_of_order_are_refused_and_nothing_changes(admin_client):

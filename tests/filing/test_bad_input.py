@@ -1,5 +1,7 @@
 """Bad input changes nothing and says what is wrong, in Chinese, at the field (issue 5)."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -43,6 +45,13 @@ def test_period_longer_than_three_years_is_refused_at_the_end_date(editor):
 
 def test_exactly_three_years_less_a_day_is_accepted(editor):
     assert editor.fill_basic(planned_start="2026-03-01", planned_end="2029-02-28").status_code == 302
+    consortium = Consortium.objects.get(pk=editor.consortium.pk)
+    assert (consortium.planned_start, consortium.planned_end) == (date(2026, 3, 1), date(2029, 2, 28))
+    # One day more is over the limit, and leaves the stored period as it was.
+    response = editor.fill_basic(planned_start="2026-03-01", planned_end="2029-03-01")
+    assert "结束日期最迟为 2029-02-28" in field_error(response, "planned_end")
+    consortium.refresh_from_db()
+    assert consortium.planned_end == date(2029, 2, 28)
 
 
 def test_text_file_renamed_pdf_is_refused(editor, media):

@@ -4,6 +4,7 @@ out of new filings while the record is in force."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from consortia.eligibility import DatabaseDishonestySource, context_from_database
@@ -115,8 +116,10 @@ def test_the_eligibility_engine_reads_the_database_by_default(reference_data):
     assert isinstance(context_from_database().dishonesty, DatabaseDishonestySource)
 
 
-def test_a_long_term_record_is_shown_as_such(demo_users, today):
+def test_the_applicant_is_told_to_ask_the_city_and_reviewers_read_the_reason_and_term(demo_users, today, client):
     lead = demo_users["lead-a"]
+    in_review = complete_filing(lead=lead)
+    submit_filing(consortium_id=in_review.pk, actor=lead)
     consortium = active_consortium(lead=lead, end_date=today + timedelta(days=100))
     revoke_consortium(
         consortium_id=consortium.pk,
@@ -126,9 +129,17 @@ def test_a_long_term_record_is_shown_as_such(demo_users, today):
         valid_from=today,
         valid_until=None,
     )
+    draft = complete_filing(lead=lead)
 
-    result = integrity(complete_filing(lead=lead))
-    assert result.outcome == "fail" and "长期" in result.message
+    client.force_login(lead)
+    page = client.get(reverse("consortia:eligibility", args=[draft.pk])).content.decode()
+    assert "列入失信信息记录" in page and "详情请联系市科技局" in page
+    assert "伪造组建协议签字" not in page and "长期" not in page
+
+    client.force_login(demo_users["jiangning"])
+    review = client.get(reverse("reviews:review", args=[in_review.pk])).content.decode()
+    assert "失信信息记录（当前有效）" in review
+    assert "伪造组建协议签字" in review and "长期" in review
 
 
 def test_one_query_answers_a_whole_batch(db):

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import OperationalError, transaction
+from django.utils import timezone
 
 from consortia import tasks
 from consortia.models import Consortium, WorkflowEvent
@@ -33,18 +34,47 @@ def test_the_beat_schedule_runs_the_jobs_daily_in_shanghai_time():
 
 
 @pytest.mark.django_db
-def test_the_tasks_act_on_the_given_day_or_today(demo_users, monkeypatch):
-    seen = []
-    monkeypatch.setattr(
-        "consortia.lifecycle.jobs.expire_due_consortia",
-        lambda *, today: seen.append(today) or type("R", (), {"consortia": 0})(),
-    )
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: date(2026, 6, 1))
+def test_the_tasks_act_on_the_given_day_or_today(demo_users):
+    today = timezone.localdate()
+    given = today + timedelta(days=50)  # reminders on it are for periods ending on days 80 and 140 from today
+    lead = demo_users["lead-a"]
+    due_by_the_given_day = active_consortium(lead=lead, end_date=given - timedelta(days=1))
+    ends_on_the_given_day = active_consortium(lead=lead, end_date=given)
+    ended_yesterday = active_consortium(lead=lead, end_date=today - timedelta(days=1))
+    ends_today = active_consortium(lead=lead, end_date=today)
+    reminded_for_the_given_day = active_consortium(lead=lead, end_date=given + timedelta(days=30))
+    reminded_for_today = active_consortium(lead=lead, end_date=today + timedelta(days=90))
 
-    tasks.expire_consortia("2026-05-01")
-    tasks.expire_consortia()
+    def active():
+        return set(Consortium.objects.filter(status=Status.ACTIVE).values_list("pk", flat=True))
 
-    assert seen == [date(2026, 5, 1), date(2026, 6, 1)]
+    def expired_by_the_job():
+        return set(WorkflowEvent.objects.filter(action="expire", role="system").values_list("consortium", flat=True))
+
+    reminders = Notification.objects.filter(dedup_key__startswith="expiry-reminder:")
+
+    def reminded():
+        keys = reminders.values_list("dedup_key", flat=True)
+        return {tuple(int(part) for part in key.split(":")[1:3]) for key in keys}  # (consortium, days)
+
+    everyone = active()
+
+    # No day given: today. Only the period that ended yesterday is over; the one ending today is not yet.
+    assert tasks.expire_consortia.apply().get() == 1
+    assert everyone - active() == expired_by_the_job() == {ended_yesterday.pk}
+    queued = tasks.send_expiry_reminders.apply().get()  # the number of notifications queued
+    assert reminded() == {(reminded_for_today.pk, 90)}
+    assert queued == reminders.count() > 0  # the lead unit's users and the district's officers
+
+    # A day given (as the beat or an operator passes it, ISO): that day, not today.
+    assert tasks.expire_consortia.apply(args=[given.isoformat()]).get() == 2
+    assert everyone - active() == expired_by_the_job() == {ended_yesterday.pk, ends_today.pk, due_by_the_given_day.pk}
+    assert ends_on_the_given_day.pk in active()
+    assert Consortium.objects.get(pk=due_by_the_given_day.pk).status == Status.EXPIRED
+    already = reminders.count()
+    queued = tasks.send_expiry_reminders.run(given.isoformat())
+    assert reminded() == {(reminded_for_today.pk, 90), (reminded_for_the_given_day.pk, 30)}
+    assert queued == reminders.count() - already > 0
 
 
 # --- On a real worker (filesystem broker on SQLite runs, Redis with REDIS_URL) ----------------------------------

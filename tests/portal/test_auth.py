@@ -1,6 +1,11 @@
+import runpy
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
 from django.urls import reverse
 
 from portal.demo import DEMO_PASSWORD
@@ -56,10 +61,27 @@ def test_sixth_attempt_is_locked_out_even_with_the_right_password(client, demo_u
     assert AuditEvent.Type.LOGIN not in audit_types("lead-a")
 
 
-def test_lock_out_is_per_account(client, demo_users, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        login(client, "lead-a", "wrong-password")
-    assert login(client, "lead-b", DEMO_PASSWORD).status_code == 302
+def test_lock_out_is_per_account(demo_users, settings):
+    # Two people behind the same government NAT: one address, two accounts.
+    office = "203.0.113.7"
+    mistyped, colleague = Client(REMOTE_ADDR=office), Client(REMOTE_ADDR=office)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(mistyped, "lead-a", "wrong-password").status_code == 200
+    assert login(mistyped, "lead-a", "wrong-password").status_code == 403  # the limit: lead-a is locked
+
+    # The colleague at the same address still logs in to their own account ...
+    response = login(colleague, "lead-b", DEMO_PASSWORD)
+    assert response.status_code == 302
+    assert colleague.session["_auth_user_id"] == str(demo_users["lead-b"].pk)
+    assert AuditEvent.objects.get(username="lead-b").ip_address == office
+
+    # ... while lead-a stays locked, even with the right password and from a fresh browser at that address.
+    for client in (mistyped, Client(REMOTE_ADDR=office)):
+        response = login(client, "lead-a", DEMO_PASSWORD)
+        assert response.status_code == 403
+        assert "账户已被锁定" in response.content.decode()
+        assert "_auth_user_id" not in client.session
+    assert AuditEvent.Type.LOGIN not in audit_types("lead-a")
 
 
 def test_four_failures_then_the_right_password_logs_in(client, demo_users, settings):
@@ -94,14 +116,41 @@ def test_active_session_within_the_timeout_stays(client, demo_users, settings):
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_timeout_is_a_setting(client, demo_users, settings):
-    settings.SESSION_IDLE_TIMEOUT = timedelta(seconds=5)
-    login(client, "city", DEMO_PASSWORD)
-    client.get(reverse("home"))
+def settings_read_from(environment, monkeypatch, tmp_path):
+    """The settings module as the portal reads it at start-up with ``environment`` set."""
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))  # the module makes the Celery folders there
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(Path(django_settings.BASE_DIR) / "portal" / "settings.py"))
+
+
+def idle_for(client, seconds):
     session = client.session
-    session[LAST_ACTIVITY_KEY] -= 6
+    session[LAST_ACTIVITY_KEY] = time.time() - seconds
     session.save()
-    assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.parametrize("minutes", [7, 45])  # shorter and longer than the default of 30
+def test_timeout_is_a_setting(client, demo_users, settings, monkeypatch, tmp_path, minutes):
+    configured = settings_read_from({"SESSION_IDLE_MINUTES": str(minutes)}, monkeypatch, tmp_path)
+    assert configured["SESSION_IDLE_TIMEOUT"] == timedelta(minutes=minutes)
+    settings.SESSION_IDLE_TIMEOUT = configured["SESSION_IDLE_TIMEOUT"]
+    login(client, "city", DEMO_PASSWORD)
+    assert client.get(reverse("home")).status_code == 200
+
+    # Idle a little less than the setting: still logged in (with 45, that is longer than the default would allow).
+    idle_for(client, minutes * 60 - 30)
+    assert client.get(reverse("home")).status_code == 200
+    assert client.session["_auth_user_id"] == str(demo_users["city"].pk)
+
+    # Idle a little more (with 7, far less than the default): logged out, audited, and told after how long.
+    idle_for(client, minutes * 60 + 30)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+    assert audit_types("city")[-1] == AuditEvent.Type.SESSION_EXPIRED
+    assert f"您已超过 {minutes} 分钟未操作" in client.get(response.url).content.decode()
 
 
 @pytest.mark.parametrize(

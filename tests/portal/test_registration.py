@@ -36,6 +36,7 @@ def test_registration_creates_the_organisation_and_a_logged_in_lead_user(client,
     assert user.role == Role.LEAD_UNIT
     assert user.organisation.uscc == "91320214745555318W"
     assert user.organisation.jurisdiction.code == "320115"
+    assert user.organisation.registered
     assert user.check_password(PASSWORD)
     assert client.get(reverse("home")).context["user"] == user
     assert AuditEvent.objects.filter(event_type=AuditEvent.Type.RECORD_CHANGED, actor=user).exists()
@@ -43,13 +44,29 @@ def test_registration_creates_the_organisation_and_a_logged_in_lead_user(client,
 
 def test_registered_uscc_is_refused_and_says_whom_to_ask(client, demo_users):
     existing = demo_users["lead-a"].organisation
+    before = Organisation.objects.values().get(pk=existing.pk)
+    events = AuditEvent.objects.count()
     response = client.post(reverse("register"), registration_data(**{"org-uscc": existing.uscc.lower()}))
     assert response.status_code == 200
     error = response.context["organisation_form"].errors["uscc"][0]
-    assert existing.name in error
-    assert existing.contact_name in error
+    assert existing.uscc in error and existing.name in error
+    assert "请联系该单位已注册的用户" in error and "“本单位”页面" in error and "市科技局" in error
     assert Organisation.objects.count() == 2
+    assert Organisation.objects.values().get(pk=existing.pk) == before
     assert not User.objects.filter(username="zhaolei").exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_refusal_shows_an_anonymous_visitor_nobody_s_contact_details(client, demo_users):
+    existing = demo_users["lead-a"].organisation
+    assert existing.contact_name and existing.contact_phone
+    response = client.post(reverse("register"), registration_data(**{"org-uscc": existing.uscc}))
+    page = response.content.decode()
+    assert "已注册为单位" in page
+    for detail in (existing.contact_name, existing.contact_phone, existing.contact_email, existing.address):
+        assert detail not in page
+    for user in existing.users.all():
+        assert user.last_name not in page and user.email not in page
 
 
 def test_invalid_uscc_is_refused_at_the_field(client, reference_data):

@@ -14,6 +14,7 @@ from ...models import (
     Consortium,
     LifecycleDocument,
 )
+from ...storage import StoredFiles
 
 MAX_ATTACHMENTS = 10
 
@@ -40,23 +41,13 @@ def check_pdfs(files: Sequence, *, field: str, required_message: str) -> list:
     return checked
 
 
-def store(checked, *, stored: list, consortium: Consortium, kind: str, actor: User, **owner) -> list:
-    documents = []
-    for uploaded, facts in checked:
-        document = LifecycleDocument(
-            consortium=consortium,
-            kind=kind,
-            original_name=uploaded.name[:255],
-            size=facts.size,
-            sha256=facts.sha256,
-            uploaded_by=actor,
-            **owner,
+def store(checked, *, files: StoredFiles, consortium: Consortium, kind: str, actor: User, **owner) -> list:
+    return [
+        LifecycleDocument.store(
+            uploaded, facts, files=files, uploaded_by=actor, consortium=consortium, kind=kind, **owner
         )
-        document.file.save("upload.pdf", uploaded, save=False)
-        stored.append(document.file)
-        document.save()
-        documents.append(document)
-    return documents
+        for uploaded, facts in checked
+    ]
 
 
 def require_city_staff(actor: User, message: str) -> None:

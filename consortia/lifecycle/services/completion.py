@@ -12,7 +12,6 @@ from portal.models import AuditEvent, User
 from portal.services import notify, record_audit
 
 from ... import recipients
-from ...documents import stored_files_removed_on_failure
 from ...models import (
     CompletionDeclaration,
     Consortium,
@@ -20,6 +19,7 @@ from ...models import (
 )
 from ...permissions import completion_declaration_refusal
 from ...states import Status
+from ...storage import files_in_step
 from ...workflow.door import perform_action
 from ...workflow.steps import Action, step
 from ...workflow.transitions import (
@@ -44,7 +44,7 @@ def declare_completion(
         field="attachments",
         required_message=_("请上传任务完成材料（PDF），如任务完成情况报告、验收意见。"),
     )
-    with stored_files_removed_on_failure() as stored, transaction.atomic():
+    with files_in_step() as files, transaction.atomic():
         consortium = (
             Consortium.objects.select_for_update(of=("self",)).select_related("lead_organisation").get(pk=consortium_id)
         )
@@ -52,7 +52,7 @@ def declare_completion(
         declaration = CompletionDeclaration.objects.create(consortium=consortium, summary=summary, declared_by=actor)
         documents = store(
             checked,
-            stored=stored,
+            files=files,
             consortium=consortium,
             kind=LifecycleDocument.Kind.COMPLETION,
             actor=actor,

@@ -12,13 +12,13 @@ from portal.models import AuditEvent, User
 from portal.services import notify, record_audit
 
 from ... import recipients
-from ...documents import stored_files_removed_on_failure
 from ...models import (
     Consortium,
     LifecycleDocument,
     ProvincialRecognition,
 )
 from ...permissions import recognition_refusal
+from ...storage import files_in_step
 from .attachments import check_pdfs, detail_link, store
 
 
@@ -46,7 +46,7 @@ def record_provincial_recognition(
     if recognised_on > today:
         raise DomainError(_("认定日期不能晚于今天。"), field="recognised_on")
     checked = check_pdfs([document], field="document", required_message=_("请上传省级认定文件（PDF）。"))
-    with stored_files_removed_on_failure() as stored, transaction.atomic():
+    with files_in_step() as files, transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=consortium_id)
         _refuse_recognition(actor, consortium)
         if consortium.filed_on and recognised_on < consortium.filed_on:
@@ -63,7 +63,7 @@ def record_provincial_recognition(
         )
         store(
             checked,
-            stored=stored,
+            files=files,
             consortium=consortium,
             kind=LifecycleDocument.Kind.RECOGNITION,
             actor=actor,

@@ -27,7 +27,7 @@ from ...workflow.transitions import (
     REVOCATION_ANNOUNCED,
     REVOCATION_RECORDS,
 )
-from .attachments import check_pdfs, detail_link, require_city_staff, store
+from .attachments import check_pdfs, detail_link, store
 
 REVOKE = "revoke"
 
@@ -75,7 +75,7 @@ def record_revocation(action: Action) -> Revocation:
     revocation = Revocation.objects.create(consortium=consortium, reason=action.reason, revoked_by=actor)
     store(
         checked,
-        stored=action.stored_files,
+        files=action.files,
         consortium=consortium,
         kind=LifecycleDocument.Kind.REVOCATION_EVIDENCE,
         actor=actor,
@@ -122,14 +122,13 @@ def end_dishonesty_record(*, record_id: int, actor: User, reason: str, today: da
     """End a record before its term, from ``today``: the reason, the actor and the date are kept."""
     reason = reason.strip()
     today = today or timezone.localdate()
-    require_city_staff(actor, _("只有市科技局可以提前终止失信信息记录。"))
-    if not reason:
-        raise DomainError(_("提前终止须填写理由。"), field="reason")
     with transaction.atomic():
         record = DishonestyRecord.objects.select_for_update().select_related("organisation").get(pk=record_id)
-        refusal = end_record_refusal(record, today=today)
+        refusal = end_record_refusal(actor, record, today=today)
         if refusal:
             raise DomainError(refusal)
+        if not reason:
+            raise DomainError(_("提前终止须填写理由。"), field="reason")
         record.ended_on = today
         record.end_reason = reason
         record.ended_by = actor
