@@ -1,7 +1,11 @@
 """Forms of the filing editor, one per section. Each carries the section's version so that a stale save is caught."""
 
+import re
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +27,79 @@ from .models import (
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# From this length on a text may run into its limit, so the page counts what is left (static/js/char-count.js); a
+# person's name (64) never comes near it.
+COUNTED_FROM = 100
+# An amount as people write it: digits and at most one decimal point, maybe a minus (refused with its own message).
+PLAIN_DECIMAL = re.compile(r"-?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 
 
-class SectionForm:
+def worded_errors(field: forms.Field) -> dict:
+    """The messages of ``field``'s errors in the filing's words, naming the field by its label, instead of Django's
+    sentences that name no field ("这个字段是必填项", "确保该变量包含不超过 200 个字符")."""
+    label = field.label
+    choose = isinstance(field, forms.ChoiceField | forms.FileField)
+    words = {"required": (_("请选择%(label)s。") if choose else _("请填写%(label)s。")) % {"label": label}}
+    if isinstance(field, forms.ChoiceField):
+        again = _("请从列表中重新选择%(label)s。") % {"label": label}
+        words.update(invalid_choice=again, invalid_list=again, invalid_pk_value=again)
+    if isinstance(field, forms.CharField) and field.max_length:
+        words["max_length"] = _("%(label)s最多 %(limit)s 个字。") % {"label": label, "limit": field.max_length}
+    if isinstance(field, forms.DateField):
+        words["invalid"] = _("%(label)s请按“年-月-日”填写，例如 2026-01-01。") % {"label": label}
+    if isinstance(field, forms.IntegerField):
+        if not isinstance(field, forms.DecimalField):
+            words["invalid"] = _("%(label)s请填写整数。") % {"label": label}
+        if field.min_value == 0:  # the editor's only lower limit: years and amounts
+            words["min_value"] = _("%(label)s不能为负数。") % {"label": label}
+    if isinstance(field, forms.DecimalField):  # amounts, from model fields that set both limits
+        digits, places = field.max_digits - field.decimal_places, field.decimal_places
+        whole = _("%(label)s最多 %(digits)s 位整数。") % {"label": label, "digits": digits}
+        words.update(max_digits=whole, max_whole_digits=whole)
+        words["max_decimal_places"] = _("%(label)s最多保留 %(places)s 位小数。") % {"label": label, "places": places}
+    return words
+
+
+class GuidingForm:
+    """Mixin for the editor's forms: errors in the filing's words (``worded_errors``), and long texts with a limit
+    marked for the counter of what is left (the text carries the translated words, the script only the count)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.update(worded_errors(field))
+            if isinstance(field, forms.CharField) and (field.max_length or 0) >= COUNTED_FROM:
+                # Translators: the page's script puts the number in for %(count)s as one types.
+                field.widget.attrs["data-char-count"] = _("还可输入 %(count)s 个字")
+
+
+class AmountField(forms.DecimalField):
+    """An amount in 万元, never negative, written as a plain decimal. Python's ``Decimal`` also reads ``1e3`` and
+    ``Infinity``, which nobody means in a funding plan; full-width digits (an input method's) are read as digits. A
+    text input, not type=number: a browser sends an empty value for what it cannot parse, and the person would be
+    told to fill in what they had filled in."""
+
+    default_error_messages = {"invalid": _("请填写数字，例如 1200.50（单位：万元）。")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = unicodedata.normalize("NFKC", str(value)).strip()
+            if not PLAIN_DECIMAL.fullmatch(value):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+def same_name_key(name: str) -> str:
+    """A unit's name as compared: full-width and half-width forms alike, spaces left out."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+class SectionForm(GuidingForm):
     """Mixin: a crispy helper that renders fields only (the template owns the <form> tag and buttons)."""
 
     def _init_helper(self):
@@ -76,6 +150,7 @@ class LeadForm(SectionForm, forms.ModelForm):
     class Meta:
         model = LeadUnit
         fields = ["head", "revenue_prev_year", "rd_expense_prev_year", "platform_level", "platform_category"]
+        field_classes = {"revenue_prev_year": AmountField, "rd_expense_prev_year": AmountField}
 
     def __init__(self, *args, organisation_kind: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,6 +189,38 @@ class MemberForm(SectionForm, forms.Form):
             key: self.cleaned_data[key] for key in ("chain_position", "independent_legal_entity", "capability", "role")
         }
 
+    def registered_facts_notice(self, organisation: Organisation) -> str | None:
+        """What to tell the lead unit when the USCC it typed is in the portal with another name or kind than typed:
+        the member was added as registered, and what it typed was not used. Names that differ only in width or
+        spacing (“（南京）” and “(南京)”) are the same name."""
+        typed_name, typed_kind = self.cleaned_data["name"], self.cleaned_data["kind"]
+        other_name = same_name_key(typed_name) != same_name_key(organisation.name)
+        other_kind = typed_kind != organisation.kind
+        facts = {
+            "uscc": organisation.uscc,
+            "name": organisation.name,
+            "kind": organisation.get_kind_display(),
+            "typed_name": typed_name,
+            "typed_kind": Organisation.Kind(typed_kind).label,
+        }
+        # Whole sentences for the translators, one for each way the typed facts can differ.
+        notices = {
+            (True, True): _(
+                "统一社会信用代码 %(uscc)s 已登记为“%(name)s”（%(kind)s），已按登记信息添加；"
+                "您填写的名称“%(typed_name)s”和单位类型“%(typed_kind)s”未采用。"
+            ),
+            (True, False): _(
+                "统一社会信用代码 %(uscc)s 已登记为“%(name)s”（%(kind)s），已按登记信息添加；"
+                "您填写的名称“%(typed_name)s”未采用。"
+            ),
+            (False, True): _(
+                "统一社会信用代码 %(uscc)s 已登记为“%(name)s”（%(kind)s），已按登记信息添加；"
+                "您选择的单位类型“%(typed_kind)s”未采用。"
+            ),
+        }
+        notice = notices.get((other_name, other_kind))
+        return notice % facts if notice else None
+
 
 class MembershipForm(SectionForm, forms.ModelForm):
     """An existing member's facts; the organisation itself is not changed here."""
@@ -150,7 +257,7 @@ class GovernanceForm(SectionForm, forms.ModelForm):
         self._init_helper()
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(GuidingForm, forms.ModelForm):
     class Meta:
         model = ResearchTask
         fields = ["title", "kind", "objectives", "indicators", "milestones", "responsible_units"]
@@ -166,15 +273,30 @@ class TaskForm(forms.ModelForm):
         self.fields["responsible_units"].queryset = units
 
 
-class FundingLineForm(forms.ModelForm):
+class FundingLineForm(GuidingForm, forms.ModelForm):
     class Meta:
         model = FundingLine
         fields = ["organisation", "year", "self_raised", "government", "financial"]
+        field_classes = {"self_raised": AmountField, "government": AmountField, "financial": AmountField}
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, period=None, **kwargs):
+        """``period``: the planned start and end dates of the basic section, either of them None while unset."""
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = units
-        self.fields["year"].widget.attrs.update(min=2000, max=2100)
+        start, end = period or (None, None)
+        # Money planned for a year outside the construction period funds nothing; without a period any year goes.
+        self.years = range(start.year, end.year + 1) if start and end else None
+        first, last = (self.years[0], self.years[-1]) if self.years else (2000, 2100)
+        self.fields["year"].widget.attrs.update(min=first, max=last)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if self.years and year not in self.years:
+            first, last = self.years[0], self.years[-1]
+            if first == last:
+                raise ValidationError(_("年度须为计划建设期所在的 %(year)s 年。") % {"year": first})
+            raise ValidationError(_("年度须在计划建设期 %(first)s—%(last)s 年之内。") % {"first": first, "last": last})
+        return year
 
 
 class BaseUnitsFormSet(forms.BaseModelFormSet):
@@ -186,12 +308,6 @@ class BaseUnitsFormSet(forms.BaseModelFormSet):
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "units": self.units}
-
-    @property
-    def empty_form(self):
-        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), units=self.units)
-        self.add_fields(form, None)
-        return form
 
 
 class BaseFundingFormSet(BaseUnitsFormSet):

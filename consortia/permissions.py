@@ -77,3 +77,25 @@ def end_record_refusal(user: User, record, *, today) -> str | None:
     if record.valid_until is not None and record.valid_until < today:
         return _("该记录已于 %(date)s 到期，无需提前终止。") % {"date": record.valid_until.isoformat()}
     return None
+
+
+def draft_deletion_refusal(user: User, consortium) -> str | None:
+    """Its lead unit deletes a draft that was never submitted. Once submitted, a filing is evidence of what was filed
+    (§5.3): its submissions are kept for good, and so is the filing they belong to."""
+    if not leads(user, consortium):
+        return _("只有牵头单位的用户可以删除本备案草稿。")
+    if consortium.status != Status.DRAFT:
+        return _("备案处于“%(status)s”状态，不能删除。") % {"status": consortium.get_status_display()}
+    if consortium.submitted_at is not None or consortium.submissions.exists():
+        return _("本备案已提交过，提交记录须存档，不能删除。")
+    return None
+
+
+def change_refusal(user: User, consortium) -> str | None:
+    """Changes of members, plan, structure or mechanism (§5.3.b) are recorded by the lead unit's users while the
+    consortium is active (in its construction period)."""
+    if not leads(user, consortium):
+        return _("只有该联合体牵头单位的用户可以记录变更。")
+    if consortium.status != Status.ACTIVE:
+        return _("备案处于“%(status)s”状态，不能记录变更。") % {"status": consortium.get_status_display()}
+    return None

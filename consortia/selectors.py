@@ -1,14 +1,17 @@
 """Read-side questions about filings: which sections are complete, the work waiting on the home page."""
 
 from dataclasses import dataclass
+from datetime import date
 
+from django.db.models import F, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.models import Role, User
 from portal.selectors import Panel, register_work_panels
 
-from .models import Consortium, Document, LeadUnit, Section, Submission
+from .comparison import compare_filings
+from .models import ChangeRecord, Consortium, Document, FundingLine, LeadUnit, Membership, Section, Submission
 from .permissions import leads
 from .snapshots import filing_details, filing_document
 from .states import EDITABLE, Status
@@ -30,6 +33,53 @@ def filing_as_seen(user: User, consortium: Consortium) -> FilingAsSeen:
     if latest is None:
         return FilingAsSeen(document=filing_document(consortium), details=filing_details(consortium), submission=None)
     return FilingAsSeen(document=latest.document, details=latest.details, submission=latest)
+
+
+def _open_return(consortium: Consortium):
+    """The return the lead unit has still to answer: while the filing is returned, the latest opinion if it returned
+    the latest submission; a resubmission answers it. The opinions are the reviews app's, reached through their
+    relation (``consortium.opinions``) so that this app does not import that one."""
+    if consortium.status != Status.RETURNED:
+        return None
+    opinion = consortium.opinions.select_related("submission").last()
+    latest = consortium.submissions.order_by("-number").values_list("pk", flat=True).first()
+    if opinion is None or opinion.decision != "return" or opinion.submission_id != latest:
+        return None
+    return opinion
+
+
+def _remarks(opinion) -> dict[str, str]:
+    remarks = opinion.section_comments if opinion else {}
+    return {section.value: remarks[section.value] for section in Section if remarks.get(section.value)}
+
+
+def open_remarks(consortium: Consortium) -> dict[str, str]:
+    """Section code → the reviewer's remark on it, in editor order, while the return is still to be answered."""
+    return _remarks(_open_return(consortium))
+
+
+@dataclass(frozen=True)
+class RemarkAnswer:
+    section: str
+    label: str
+    remark: str
+    changed: bool  # since the submission the remark was made on
+
+
+def remark_answers(consortium: Consortium) -> list[RemarkAnswer]:
+    """Each section an open return remarked on, and whether the live filing has changed it since the submission the
+    remark was made on; ``consortium`` as loaded by ``snapshots.load_filing``."""
+    opinion = _open_return(consortium)
+    remarks = _remarks(opinion)
+    if not remarks:
+        return []
+    submitted = (opinion.submission.document, opinion.submission.details)
+    live = (filing_document(consortium), filing_details(consortium))
+    changed = {changes.section for changes in compare_filings(submitted, live) if changes.changed}
+    return [
+        RemarkAnswer(section=section, label=str(Section(section).label), remark=remark, changed=section in changed)
+        for section, remark in remarks.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -118,6 +168,33 @@ def section_checklist(consortium: Consortium) -> list[SectionStatus]:
     ]
 
 
+FUNDING_SOURCES = ("self_raised", "government", "financial")
+
+
+@dataclass(frozen=True)
+class FundingTotals:
+    """Rows of sums in 万元: a ``label`` (the year, the unit's name, "合计"), each source and their ``total``."""
+
+    by_year: list[dict]
+    by_unit: list[dict]
+    overall: dict | None  # None: no line saved yet
+
+
+def funding_totals(consortium: Consortium) -> FundingTotals:
+    """The saved funding plan summed per year and per unit, each by source (自筹, 政府, 金融及基金). From the
+    database, not from the consortium's prefetched lines: a refused form has written what was typed onto those."""
+    lines = FundingLine.objects.filter(consortium=consortium)
+    sums = {source: Sum(source) for source in FUNDING_SOURCES}
+    by_year = list(lines.values(label=F("year")).annotate(**sums).order_by("label"))
+    by_unit = list(
+        lines.values("organisation", label=F("organisation__name")).annotate(**sums).order_by("organisation")
+    )
+    overall = {"label": _("合计"), **lines.aggregate(**sums)} if by_year else None
+    for row in [*by_year, *by_unit, *([overall] if overall else [])]:
+        row["total"] = sum(row[source] for source in FUNDING_SOURCES)
+    return FundingTotals(by_year=by_year, by_unit=by_unit, overall=overall)
+
+
 @register_work_panels
 def work_panels(user: User) -> list[Panel]:
     """The home page's cards of filing and review work for the user's role."""
@@ -167,3 +244,31 @@ def work_panels(user: User) -> list[Panel]:
             )
         ]
     return []
+
+
+def consortium_changes(consortium: Consortium) -> QuerySet[ChangeRecord]:
+    """The consortium's change records, newest first (by effective date, then as recorded), with what a history
+    shows of each."""
+    return consortium.change_records.select_related("membership__organisation", "agreement", "recorded_by").order_by(
+        "-effective_on", "-recorded_at", "-pk"
+    )
+
+
+def changes_in_period(consortium: Consortium, start: date, end: date) -> QuerySet[ChangeRecord]:
+    """The changes that took effect from ``start`` to ``end``, both included (an annual report's year), in the order
+    they took effect."""
+    return (
+        consortium_changes(consortium)
+        .filter(effective_on__range=(start, end))
+        .order_by("effective_on", "recorded_at", "pk")
+    )
+
+
+def membership_history(consortium: Consortium) -> QuerySet[Membership]:
+    """The members of the filed consortium, current and former, with the dates they joined (empty: a member of the
+    filing) and left, in the order they joined. A member removed while the filing was revised, before it was filed,
+    never belonged to the filed consortium and is left out."""
+    memberships = consortium.memberships.select_related("organisation")
+    if consortium.filed_on:
+        memberships = memberships.exclude(left_on__lt=consortium.filed_on)
+    return memberships.order_by(F("joined_on").asc(nulls_first=True), "pk")

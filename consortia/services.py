@@ -20,11 +20,11 @@ from . import recipients
 from .documents import check_pdf
 from .eligibility import validate_document
 from .models import Consortium, Document, Governance, LeadUnit, Membership, Section, Submission
-from .permissions import edit_refusal
+from .permissions import draft_deletion_refusal, edit_refusal
 from .selectors import section_checklist
 from .snapshots import evaluate_filing, filing_details, filing_document, load_filing
 from .storage import files_in_step
-from .workflow.door import perform_action
+from .workflow.door import perform_action, queue_work_key
 from .workflow.steps import Action, step
 from .workflow.transitions import SNAPSHOT, SUBMISSION_ANNOUNCED
 
@@ -34,14 +34,15 @@ JUSTIFICATIONS = "justifications"  # versioned like a section: edited on the eli
 class StaleSection(DomainError):
     """Someone else saved the section after this user loaded it; nothing was saved."""
 
-    def __init__(self, *, section: str, saved_by: str, saved_at: datetime | None, version: int):
+    def __init__(self, *, section: str, saved_by: str, saved_at: datetime | None, version: int, label: str = ""):
+        # ``label``: the section's name where it is not one of the filing's (an annual report's sections).
         when = timezone.localtime(saved_at).strftime("%Y-%m-%d %H:%M") if saved_at else ""
         super().__init__(
             _(
                 "保存未成功：在您打开本页之后，%(who)s 于 %(when)s 保存了“%(section)s”。"
                 "为避免覆盖他人的修改，您的内容未保存。请核对下方对方保存的内容，确认后再次保存。"
             )
-            % {"who": saved_by, "when": when, "section": section_label(section)}
+            % {"who": saved_by, "when": when, "section": label or section_label(section)}
         )
         self.section = section
         self.version = version
@@ -277,8 +278,31 @@ def announce_submission(action: Action) -> None:
         body=_("%(lead)s 提交了“%(name)s”的备案申请（第 %(number)d 次提交），请登录平台进行初审。")
         % {"lead": consortium.lead_organisation.name, "name": consortium.name, "number": submission.number},
         link=reverse("consortia:detail", args=[consortium.pk]),
+        work_key=queue_work_key(action.transition.target, consortium.pk),
     )
 
 
 def withdraw_filing(*, consortium_id: int, actor: User) -> Consortium:
     return perform_action(consortium_id=consortium_id, action="withdraw", actor=actor).consortium
+
+
+def delete_draft(*, consortium_id: int, actor: User) -> None:
+    """Delete a draft that was never submitted, with its sections, members, tasks, funding lines and documents; the
+    documents' files leave storage once the deletion has committed. The organisations typed in as members stay:
+    other filings may name them, and whoever registers their USCC takes them over. Only the audit event remains."""
+    with files_in_step() as files, transaction.atomic():
+        consortium = Consortium.objects.select_for_update().filter(pk=consortium_id).first()
+        if consortium is None:  # deleted by a colleague a moment ago
+            raise DomainError(_("该备案草稿已不存在，可能已被删除。"))
+        refusal = draft_deletion_refusal(actor, consortium)
+        if refusal:
+            raise DomainError(refusal)
+        for document in consortium.documents.all():
+            files.delete_after_commit(document.file)
+        record_audit(
+            event_type=AuditEvent.Type.RECORD_CHANGED,
+            actor=actor,
+            obj=consortium,
+            changes={"action": "delete", "name": consortium.name},
+        )
+        consortium.delete()

@@ -277,6 +277,11 @@ class Notification(models.Model):
     link = models.CharField(_("链接"), max_length=255, blank=True)
     # Set when the same message must never be queued twice (jobs re-run after a crash, reminders per threshold).
     dedup_key = models.CharField(_("去重键"), max_length=200, null=True, blank=True, unique=True)
+    # Set on a message that asks for work (a filing to pre-screen): the sending app names the work, and when it is
+    # done, whoever did it, ``finish_work`` sets ``done_at`` on every message about it. Null: for information only
+    # (and nullable because the jobs' INSERT … SELECT leaves out the columns it does not fill).
+    work_key = models.CharField(_("待办键"), max_length=100, null=True, blank=True, db_index=True)  # noqa: DJ001
+    done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("邮件投递时间"), null=True, blank=True)

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,18 @@ def register_work_panels(panels: Callable[[User], list[Panel]]) -> Callable[[Use
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    # Work someone has already done asks nothing more of the user, read or not.
+    return Notification.objects.filter(recipient=user, read_at__isnull=True, done_at__isnull=True).count()
+
+
+def open_work(user: User) -> QuerySet[Notification]:
+    """The inbox's 待办: messages asking for work that nobody has done yet."""
+    return Notification.objects.filter(recipient=user, work_key__isnull=False, done_at__isnull=True)
+
+
+def for_information(user: User) -> QuerySet[Notification]:
+    """The inbox's 通知: messages for information, and those whose work is done."""
+    return Notification.objects.filter(Q(work_key__isnull=True) | Q(done_at__isnull=False), recipient=user)
 
 
 def home_panels(user: User) -> list[Panel]:

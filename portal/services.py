@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,13 +61,15 @@ def notify(
     body: str,
     link: str = "",
     dedup_key: str | None = None,
+    work_key: str | None = None,
 ) -> list[Notification]:
     """Queue an in-app message (and its e-mail) for each recipient, inside the caller's transaction.
 
     The e-mail is handed to Celery only after the transaction commits, so a rolled-back change sends nothing. When the
     broker is down at that moment the row stays undelivered and ``retry_undelivered_notifications`` sends it later.
     A ``dedup_key`` (suffixed per recipient) makes a re-run queue nothing twice. A subject longer than its column
-    (a consortium's name may be 200 characters) is shortened here, so that no caller has to.
+    (a consortium's name may be 200 characters) is shortened here, so that no caller has to. A ``work_key`` marks a
+    message that asks for work (待办): it stays open until ``finish_work`` is called with the same key.
     """
     rows = [
         Notification(
@@ -75,6 +78,7 @@ def notify(
             body=body,
             link=link,
             dedup_key=f"{dedup_key}:{recipient.pk}" if dedup_key else None,
+            work_key=work_key,
         )
         for recipient in recipients
     ]
@@ -90,6 +94,14 @@ def notify(
         ids = [row.pk for row in created]
         transaction.on_commit(lambda: enqueue_delivery(ids))
     return created
+
+
+def finish_work(*, work_key: str | QuerySet) -> int:
+    """The work ``work_key`` is done, whoever did it: every open notification asking for it is marked done, in one
+    UPDATE. The keys are the callers' (the core only matches them); a queryset of keys (one column) finishes a whole
+    set of works in the same one statement, for the daily jobs. Returns the number of notifications finished."""
+    lookup = "work_key__in" if isinstance(work_key, QuerySet) else "work_key"
+    return Notification.objects.filter(**{lookup: work_key}, done_at__isnull=True).update(done_at=timezone.now())
 
 
 def fit(text: str, max_length: int) -> str:

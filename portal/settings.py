@@ -211,9 +211,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consortia.tasks.send_expiry_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Annual reports (guideline §5.2): overdue flags from the day after the deadline, the reports of consortia approved
+    # since their campaign opened, reminders before the deadline.
+    "flag-overdue-reports": {
+        "task": "annual_reports.tasks.flag_overdue_reports",
+        "schedule": crontab(hour=0, minute=45),
+    },
+    "create-annual-reports": {
+        "task": "annual_reports.tasks.create_reports",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "send-report-reminders": {
+        "task": "annual_reports.tasks.send_report_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
 }
 # Days before the end of the construction period on which the lead unit and its district are reminded, once each.
 EXPIRY_REMINDER_DAYS = env.list("EXPIRY_REMINDER_DAYS", cast=int, default=[90, 30])
+# Days before an annual report's deadline on which the lead unit's users are reminded, once each, until it is submitted.
+REPORT_REMINDER_DAYS = env.list("REPORT_REMINDER_DAYS", cast=int, default=[30, 7, 1])
 
 # How many delivery attempts a notification gets before it waits for an operator.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from .views import accounts, auth, home, notifications
 
@@ -19,6 +22,9 @@ urlpatterns = [
     path("lifecycle/", include("consortia.lifecycle.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page links; the static URL is looked up per request, after
+    # collectstatic has named the hashed file.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
 ]
 
 handler403 = "portal.views.errors.permission_denied"

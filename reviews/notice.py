@@ -9,8 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from django.template.loader import render_to_string
-from weasyprint import HTML
+from portal.pdf import render_pdf
 
 TEMPLATE = "reviews/filing_notice.html"
 GUIDELINE = "《南京市级创新联合体备案建设工作指引》（宁科规〔2025〕2号）"
@@ -35,7 +34,7 @@ def chinese_date(day: date) -> str:
 
 
 def render_filing_notice(data: NoticeData) -> bytes:
-    html = render_to_string(
+    return render_pdf(
         TEMPLATE,
         {
             "notice": data,
@@ -45,9 +44,8 @@ def render_filing_notice(data: NoticeData) -> bytes:
             # Read by WeasyPrint as the PDF's CreationDate and ModDate: fixed by the data, not by the clock.
             "pdf_date": data.filed_on.isoformat(),
         },
+        key=f"{data.filing_number}|{data.filed_on.isoformat()}",
     )
-    identifier = hashlib.md5(f"{data.filing_number}|{data.filed_on.isoformat()}".encode(), usedforsecurity=False)
-    return HTML(string=html).write_pdf(pdf_identifier=identifier.hexdigest().encode("ascii"))
 
 
 def notice_sha256(pdf: bytes) -> str:

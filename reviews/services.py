@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from consortia import recipients
 from consortia.eligibility.periods import latest_end
+from consortia.eligibility.rules import period_fault
 from consortia.models import Consortium, EligibilityThresholds, Section
 from consortia.states import Status
-from consortia.workflow.door import perform_action
+from consortia.workflow.door import perform_action, queue_work_key
 from consortia.workflow.steps import Action, step
 from consortia.workflow.transitions import APPROVAL, DECISION_ANNOUNCED, REVIEW_OPINION
 from portal.exceptions import DomainError
@@ -30,13 +31,35 @@ DISTRICT_DECISIONS = ("recommend", "return", "not_recommend")
 CITY_DECISIONS = ("approve", "return", "reject")
 
 
-def construction_period(*, planned_start: date, planned_end: date, approved_on: date, years: int) -> tuple[date, date]:
-    """Start: the planned start, or the approval date when that is later. End: the planned end, capped at the last day
-    of ``years`` from the start (DESIGN §3); if approval came after the planned end, the full period from the start."""
-    start = max(planned_start, approved_on)
-    latest = latest_end(start, years)
-    end = min(planned_end, latest)
-    return start, end if end > start else latest
+def construction_period(
+    *,
+    planned_start: date,
+    planned_end: date,
+    approved_on: date,
+    years: int,
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[date, date]:
+    """The construction period an approval on ``approved_on`` sets (DESIGN §3); ``start`` and ``end`` are what city
+    staff chose, if anything. Start by default: the planned start, or the approval date when that is later. End by
+    default: the planned end, capped at the last day of ``years`` from the start; if that is not after the start
+    (approval came after the planned end), the full period from the start. A chosen start may not come before the
+    approval date: a filing is not back-dated. Any period must meet the PERIOD rule; DomainError names the field."""
+    start = start or max(planned_start, approved_on)
+    if start < approved_on:
+        raise DomainError(
+            _("建设期开始日期 %(start)s 早于批准日期 %(approved)s：建设期最早自批准之日起计算。")
+            % {"start": start.isoformat(), "approved": approved_on.isoformat()},
+            field="start_date",
+        )
+    if end is None:
+        latest = latest_end(start, years)
+        end = min(planned_end, latest)
+        end = end if end > start else latest
+    fault = period_fault(start, end, years=years)
+    if fault:
+        raise DomainError(fault, field="end_date")
+    return start, end
 
 
 def review_filing(
@@ -47,9 +70,12 @@ def review_filing(
     comment: str = "",
     section_comments: dict | None = None,
     expected_status: str,
+    start_date: date | None = None,
+    end_date: date | None = None,
 ) -> Consortium:
     """Record an officer's decision on the latest submission, with their opinion, through the transition table.
-    Approval issues the filing number, sets the construction period and generates the filing notice."""
+    Approval issues the filing number, sets the construction period (``start_date`` and ``end_date`` if city staff
+    chose them, see ``construction_period``) and generates the filing notice."""
     return perform_action(
         consortium_id=consortium_id,
         action=decision,
@@ -57,6 +83,8 @@ def review_filing(
         reason=comment,
         expected_status=expected_status,
         section_comments=section_comments or {},
+        start_date=start_date,
+        end_date=end_date,
     ).consortium
 
 
@@ -88,7 +116,12 @@ def approve(action: Action) -> FilingNotice:
     today = timezone.localdate()
     years = EligibilityThresholds.load().period_max_years
     consortium.start_date, consortium.end_date = construction_period(
-        planned_start=consortium.planned_start, planned_end=consortium.planned_end, approved_on=today, years=years
+        planned_start=consortium.planned_start,
+        planned_end=consortium.planned_end,
+        approved_on=today,
+        years=years,
+        start=action.input("start_date"),
+        end=action.input("end_date"),
     )
     consortium.filed_on = today
     consortium.filing_number = allocate_filing_number(year=today.year)
@@ -143,6 +176,7 @@ def announce_decision(action: Action) -> None:
             subject=_("区级推荐的备案申请待审核：%(name)s") % facts,
             body=_("%(authority)s 推荐了“%(name)s”的备案申请，请登录平台审核。") % facts,
             link=reverse("reviews:review", args=[consortium.pk]),
+            work_key=queue_work_key(transition.target, consortium.pk),
         )
     elif action.role == Role.CITY_STAFF:
         notify(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consortia.comparison import compare_filings
 from consortia.models import Consortium
 from consortia.permissions import acting_role
 from consortia.states import Status
@@ -18,7 +19,7 @@ from portal.models import Role
 
 from .filters import QueueFilter
 from .forms import DecisionForm
-from .selectors import changed_sections, records_in_force, review_queue, status_counts, with_submission_counts
+from .selectors import records_in_force, review_queue, status_counts, with_submission_counts
 from .services import CITY_DECISIONS, DISTRICT_DECISIONS, review_filing
 
 REVIEWER_ROLES = {Role.DISTRICT_OFFICER, Role.CITY_STAFF, Role.ADMIN}
@@ -45,8 +46,6 @@ def queue(request):
     rows = rows.order_by(*rows.query.order_by, "pk")  # a stable order through the pages when submitted_at ties
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     page.object_list = with_submission_counts(page.object_list)
-    query = data.copy()
-    query.pop("page", None)
     return render(
         request,
         "reviews/queue.html",
@@ -54,7 +53,6 @@ def queue(request):
             "filter": filterset,
             "page": page,
             "status_tabs": [(value, label, counts.get(value, 0)) for value, label in Status.choices if value in counts],
-            "query": query.urlencode(),
         },
     )
 
@@ -71,7 +69,10 @@ def review(request, pk: int):
     form = None
     if transitions and current:
         form = DecisionForm(
-            request.POST or None, transitions=transitions, initial={"expected_status": consortium.status}
+            request.POST or None,
+            transitions=transitions,
+            consortium=consortium,
+            initial={"expected_status": consortium.status},
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -82,6 +83,8 @@ def review(request, pk: int):
                     comment=form.cleaned_data["comment"],
                     section_comments=form.section_comments(),
                     expected_status=form.cleaned_data["expected_status"],
+                    start_date=form.cleaned_data.get("start_date"),
+                    end_date=form.cleaned_data.get("end_date"),
                 )
             except DomainError as error:
                 messages.error(request, error.message)
@@ -103,7 +106,10 @@ def review(request, pk: int):
             "name": current.document.get("name") if current else consortium,
             "current": current,
             "previous": previous,
-            "changes": changed_sections(previous, current) if previous else [],
+            # Field by field and row by row, what the resubmission changed since the submission before it.
+            "changes": compare_filings((previous.document, previous.details), (current.document, current.details))
+            if previous
+            else [],
             "submissions": submissions,
             # The documents of the submission under review, as they were submitted.
             "documents": current.documents.all() if current else [],

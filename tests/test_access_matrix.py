@@ -12,8 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from consortia.changes import record_change
 from consortia.lifecycle.services import declare_completion
 from consortia.models import (
+    ChangeRecord,
     CompletionDeclaration,
     Consortium,
     DishonestyRecord,
@@ -24,7 +26,7 @@ from consortia.models import (
 from consortia.states import Status
 from portal.models import Notification
 from reviews.models import FilingNotice
-from tests.factories import complete_filing, make_pdf
+from tests.factories import complete_filing, make_pdf, submitted_filing
 
 ROLES = ["anonymous", "owner", "other_lead", "officer", "other_officer", "city", "admin"]
 USERS = {
@@ -61,18 +63,24 @@ GET_MATRIX = {
     "notifications_read_all": (None, POST_ONLY),
     "set_language": (None, [302] * 7),
     "admin:index": (None, [302, 302, 302, 302, 302, 302, 200]),
+    "favicon": (None, [302] * 7),  # to the static icon, for everyone
     "consortia:list": (None, SIGNED_IN),
     "consortia:new": (None, [LOGIN, 200, 200, 403, 403, 403, 403]),
     "consortia:detail": ("draft", DRAFT_VIEW),
     "consortia:export": ("draft", DRAFT_VIEW),
+    "consortia:delete_draft": ("draft", POST_ONLY),
     "consortia:edit": ("draft_section", DRAFT_EDIT),
     "consortia:edit_member": ("membership", DRAFT_EDIT),
     "consortia:remove_member": ("membership", POST_ONLY),
     "consortia:document": ("document", DRAFT_DOCUMENT),
     "consortia:delete_document": ("document", POST_ONLY),
     "consortia:eligibility": ("draft", DRAFT_ELIGIBILITY),
+    # Whoever sees the filing reads what was submitted.
+    "consortia:application_form": ("submission", [LOGIN, 200, 404, 200, 404, 200, 200]),
     "consortia:submit": ("draft", POST_ONLY),
     "consortia:withdraw": ("draft", POST_ONLY),
+    "consortia:record_change": ("filed_change", [LOGIN, 200, 404, 403, 403, 403, 403]),
+    "consortia:change_agreement": ("change", [LOGIN, 200, 404, 200, 404, 200, 200]),
     "reviews:queue": (None, REVIEWERS),
     "reviews:review": ("filed", [LOGIN, 403, 403, 200, 404, 200, 200]),
     "reviews:notice": ("filed", [LOGIN, 200, 404, 200, 404, 200, 200]),
@@ -95,9 +103,11 @@ POST_MATRIX = {
     "consortia:delete_document": ("document", [LOGIN, None, 404, 404, 404, 404, 403]),
     "consortia:submit": ("draft", [LOGIN, None, 404, 404, 404, 404, 403]),
     "consortia:withdraw": ("draft", [LOGIN, None, 404, 404, 404, 404, 403]),
+    "consortia:delete_draft": ("draft", [LOGIN, None, 404, 404, 404, 404, 403]),
     # Nothing to decide on a filed consortium: back to the page with a message.
     "reviews:review": ("filed", [LOGIN, 403, 403, 302, 404, 302, 302]),
     "lifecycle:declare_completion": ("filed", [LOGIN, None, 404, 403, 403, 403, 403]),
+    "consortia:record_change": ("filed_change", [LOGIN, None, 404, 403, 403, 403, 403]),
     # City staff get the form back with its errors: the junk POST changes nothing.
     "lifecycle:decide_completion": ("declaration", [LOGIN, 403, 403, 403, 403, 200, 403]),
     "lifecycle:revoke": ("filed", [LOGIN, 403, 403, 403, 403, 200, 403]),
@@ -155,6 +165,15 @@ def world(demo_users, settings, tmp_path):
         valid_from=date(2026, 1, 1),
         recorded_by=demo_users["city"],
     )
+    change = record_change(
+        consortium_id=filed.pk,
+        actor=owner,
+        kind="strategic_plan",
+        effective_on=date(2026, 1, 20),
+        explanation="调整战略规划。",
+        agreement=SimpleUploadedFile("补充协议.pdf", make_pdf(), content_type="application/pdf"),
+    )
+    submitted = submitted_filing(lead_user=owner, name="已提交联合体", seed=6000)
     return {
         "declaration": {"pk": filed.pk, "declaration_id": declaration.pk},
         "lifecycle_document": {"pk": filed.pk, "document_id": declaration.attachments.get().pk},
@@ -164,6 +183,9 @@ def world(demo_users, settings, tmp_path):
         "membership": {"pk": draft.pk, "membership_id": Membership.objects.filter(consortium=draft).first().pk},
         "document": {"pk": draft.pk, "document_id": Document.objects.get(consortium=draft).pk},
         "filed": {"pk": filed.pk},
+        "submission": {"pk": submitted.pk, "number": 1},
+        "filed_change": {"pk": filed.pk, "kind": "member_left"},
+        "change": {"pk": filed.pk, "change_id": change.pk},
         "notification": {"pk": Notification.objects.create(recipient=owner, subject="s", body="b").pk},
     }
 
@@ -183,6 +205,7 @@ def state(world):
         list(CompletionDeclaration.objects.values_list("state", flat=True)),
         list(DishonestyRecord.objects.values_list("ended_on", flat=True)),
         ProvincialRecognition.objects.count(),
+        ChangeRecord.objects.count(),
     )
 
 

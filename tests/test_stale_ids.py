@@ -21,8 +21,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
 from consortia import services
+from consortia.changes import record_change
 from consortia.lifecycle.services import declare_completion
 from consortia.models import (
+    ChangeRecord,
     CompletionDeclaration,
     Consortium,
     DishonestyRecord,
@@ -35,7 +37,7 @@ from consortia.states import Status
 from portal.exceptions import DomainError
 from portal.models import Notification
 from reviews.models import FilingNotice
-from tests.factories import complete_filing, make_pdf, organisation
+from tests.factories import complete_filing, make_pdf, organisation, submitted_filing
 
 ROLES = ["lead-a", "jiangning", "city", "admin"]
 EXEMPT_NAMESPACES = {"admin"}
@@ -106,6 +108,17 @@ def _declare(consortium, owner):
     return declaration, declaration.attachments.get()
 
 
+def _change(consortium, actor) -> int:
+    return record_change(
+        consortium_id=consortium.pk,
+        actor=actor,
+        kind="mechanism",
+        effective_on=date(2026, 1, 20),
+        explanation="调整运行机制。",
+        agreement=SimpleUploadedFile("补充协议.pdf", make_pdf(), content_type="application/pdf"),
+    ).pk
+
+
 @pytest.fixture
 def world(demo_users, settings, tmp_path):
     """lead-a's draft, a second draft, a filing returned for revision with a member that has left, two active
@@ -138,6 +151,7 @@ def world(demo_users, settings, tmp_path):
     declaration2, attachment2 = _declare(filed2, owner)
     foreign = complete_filing(lead_user=other, name="他人联合体", seed=5000)  # Xuanwu: not jiangning's
     _file(foreign)
+    submitted = submitted_filing(lead_user=owner, name="已提交联合体", seed=6000)  # in district review
     notifications = {
         user.username: Notification.objects.create(recipient=user, subject="s", body="b").pk
         for user in demo_users.values()
@@ -174,6 +188,7 @@ def world(demo_users, settings, tmp_path):
         "returned": returned.pk,
         "filed": filed.pk,
         "filed2": filed2.pk,
+        "submitted": submitted.pk,
         "foreign": foreign.pk,
         "draft_member": member(draft),
         "sibling_member": member(sibling),
@@ -189,6 +204,9 @@ def world(demo_users, settings, tmp_path):
         "declaration2": declaration2.pk,
         "attachment": attachment.pk,
         "attachment2": attachment2.pk,
+        "change": _change(filed, owner),
+        "change2": _change(filed2, owner),
+        "foreign_change": _change(foreign, other),
         "notifications": notifications,
         "record": record.pk,
         "ended_record": ended.pk,
@@ -236,9 +254,23 @@ TARGETS = {
     "consortia:eligibility": _consortium("draft", "filed"),
     "consortia:submit": _consortium("draft", "returned"),
     "consortia:withdraw": _consortium("draft", "filed"),
+    "consortia:delete_draft": _consortium("draft"),
     "reviews:review": _consortium("filed", "returned"),
     "reviews:notice": _consortium("filed"),
+    # A submission number of another consortium, or of one never submitted (the drafts).
+    "consortia:application_form": {
+        "bases": [{"pk": "submitted", "number": 1}],
+        "foreign": {"pk": [*FILING_PKS, "filed", "returned"]},
+    },
     "lifecycle:declare_completion": _consortium("filed"),
+    "consortia:record_change": {
+        "bases": [{"pk": "filed", "kind": "member_left"}, {"pk": "draft", "kind": "member_joined"}],
+        "foreign": {"pk": OTHER_LEAD},
+    },
+    "consortia:change_agreement": {
+        "bases": [{"pk": "filed", "change_id": "change"}],
+        "foreign": {"pk": FILING_PKS, "change_id": ["change2", "foreign_change"]},
+    },
     "lifecycle:decide_completion": {
         "bases": [{"pk": "filed", "declaration_id": "declaration"}],
         "foreign": {"pk": FILING_PKS, "declaration_id": ["declaration2"]},
@@ -298,6 +330,7 @@ def snapshot():
         list(DishonestyRecord.objects.order_by("pk").values_list("pk", "ended_on")),
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         ProvincialRecognition.objects.count(),
+        list(ChangeRecord.objects.order_by("pk").values_list("pk", "membership_id")),
     )
 
 

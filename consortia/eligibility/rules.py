@@ -245,6 +245,20 @@ def check_period(filing: Filing, context: Context) -> Check:
     return passed(_("建设周期 %(start)s 至 %(end)s，不超过 %(years)d 年（最迟 %(latest)s）。") % figures)
 
 
+def check_period_start(filing: Filing, context: Context) -> Check:
+    # Advice only: the approval starts the construction period on the approval date at the earliest, so a start
+    # already past is not wrong, but the applicant should know the period will not begin when planned.
+    start = filing.period.start
+    if start is None:
+        return passed(_("尚未填写建设周期开始日期，填写后核验。"))
+    figures = {"start": start.isoformat(), "today": context.today.isoformat()}
+    if start < context.today:
+        return failed(
+            _("建设周期开始日期 %(start)s 早于今天（%(today)s）：批准备案后，建设期最早自批准之日起计算。") % figures
+        )
+    return passed(_("建设周期开始日期 %(start)s 不早于今天（%(today)s）。") % figures)
+
+
 def check_integrity(filing: Filing, context: Context) -> Check:
     holders: dict[str, list[LeadUnit | Member]] = {}
     for unit in _units(filing):
@@ -373,6 +387,14 @@ RULES: tuple[Rule, ...] = (
         title=gettext_lazy("建设周期不超过规定年限"),
         check=check_period,
         thresholds=("period_max_years",),
+    ),
+    Rule(
+        code="PERIOD_START",
+        clause="§1.c/§5.1",
+        clause_label="一/五（一）",
+        severity=Severity.ADVISE,
+        title=gettext_lazy("建设周期开始日期"),
+        check=check_period_start,
     ),
     Rule(
         code="INTEGRITY",

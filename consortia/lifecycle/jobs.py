@@ -27,6 +27,7 @@ from ..models import CompletionDeclaration, Consortium
 from ..states import Status
 from ..workflow.door import record_transitions
 from ..workflow.transitions import SYSTEM, Transition, find_transition
+from .services.completion import finish_completion_work
 
 EXPIRE = "expire"
 
@@ -121,9 +122,11 @@ def expire_due_consortia(*, today: date) -> JobResult:
             comment=text(_("建设期已于 %(end)s 届满，备案自动终止（指引五（一））。"), end=as_text(F("end_date"))),
         )
         # A declaration the city did not get to before the end has nothing left to confirm.
-        CompletionDeclaration.objects.filter(
+        lapsing = CompletionDeclaration.objects.filter(
             consortium__in=just_expired, state=CompletionDeclaration.State.PENDING
-        ).update(state=CompletionDeclaration.State.LAPSED, decided_at=stamp)
+        )
+        finish_completion_work(lapsing)
+        lapsing.update(state=CompletionDeclaration.State.LAPSED, decided_at=stamp)
         _queue_notifications(
             consortia=just_expired,
             subject=_("创新联合体建设期满：%(name)s"),

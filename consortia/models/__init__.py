@@ -1,5 +1,6 @@
 """The consortium's models by concern: the eligibility thresholds, the filing and its history, the end of its life."""
 
+from .changes import ChangeDocument, ChangeRecord, change_document_path
 from .filing import (
     ChainPosition,
     Consortium,
@@ -31,6 +32,8 @@ from .thresholds import EligibilityThresholds
 
 __all__ = [
     "ChainPosition",
+    "ChangeDocument",
+    "ChangeRecord",
     "CompletionDeclaration",
     "Consortium",
     "ConsortiumQuerySet",
@@ -52,6 +55,7 @@ __all__ = [
     "Submission",
     "TechnologyKind",
     "WorkflowEvent",
+    "change_document_path",
     "document_path",
     "lifecycle_document_path",
 ]

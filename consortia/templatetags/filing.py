@@ -6,7 +6,13 @@ from portal.models import IndustryField, PlatformCategory
 
 from ..eligibility.filing import CHAIN_POSITIONS, PLATFORM_LEVELS, TECHNOLOGY_KINDS, UNIT_KINDS
 from ..models import Document, Section
-from ..permissions import action_refusal, completion_declaration_refusal, recognition_refusal
+from ..permissions import (
+    action_refusal,
+    completion_declaration_refusal,
+    draft_deletion_refusal,
+    leads,
+    recognition_refusal,
+)
 from ..workflow.transitions import action_label, find_transition
 
 register = template.Library()
@@ -71,3 +77,15 @@ def lifecycle_actions(user, consortium, declaration, recognition) -> dict[str, b
         "record_recognition": recognition_refusal(user, consortium, recognised=bool(recognition)) is None,
         "revoke": action_refusal(user, consortium, "revoke") is None,
     }
+
+
+@register.filter
+def may_delete_draft(user, consortium) -> bool:
+    """The 删除草稿 button is shown exactly where ``services.delete_draft`` would not refuse."""
+    return draft_deletion_refusal(user, consortium) is None
+
+
+@register.filter
+def opens_eligibility(user, consortium) -> bool:
+    """The eligibility page is the lead unit's; it sends everybody else on to the review page."""
+    return leads(user, consortium)

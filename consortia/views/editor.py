@@ -26,7 +26,7 @@ from ..forms import (
 )
 from ..models import Section
 from ..permissions import edit_refusal
-from ..selectors import section_checklist
+from ..selectors import funding_totals, open_remarks, section_checklist
 from ..snapshots import filing_details, filing_document, load_filing
 from .common import editable_filing, loaded_version
 
@@ -48,6 +48,7 @@ def render_section(request, consortium, section, context, *, stale=None, status=
         # Show what the other person saved, from the database as it is now.
         fresh = load_filing(consortium.pk)
         context.update(saved_document=filing_document(fresh), saved_details=filing_details(fresh))
+    remarks = open_remarks(consortium)
     return render(
         request,
         template or f"consortia/edit/{section}.html",
@@ -56,6 +57,9 @@ def render_section(request, consortium, section, context, *, stale=None, status=
             "section": section,
             "sections": Section,
             "checklist": section_checklist(consortium),
+            # A returned filing's remarks: marked in the sidebar, this section's shown above its form.
+            "remarks": remarks,
+            "remark": remarks.get(section),
             "loaded_version": version,
             "stale": stale,
             **context,
@@ -147,18 +151,23 @@ def edit_members(request, consortium):
     stale = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        found = []  # the organisation the USCC led to, told about only once the member is saved
 
         def add(c):
             organisation = services.find_or_create_member_organisation(
                 uscc=data["uscc"], name=data["name"], kind=data["kind"]
             )
             services.add_member(consortium=c, organisation=organisation, details=form.membership_details())
+            found.append(organisation)
 
         save = section_save(request, consortium, Section.MEMBERS, add)
         saved, stale = save_or_show(
             request, consortium, Section.MEMBERS, save, success=_("已添加参与单位。"), form=form
         )
         if saved:
+            notice = form.registered_facts_notice(found[-1])
+            if notice:
+                messages.warning(request, notice)
             return saved
     return render_section(
         request,
@@ -225,9 +234,11 @@ def remove_member(request, pk: int, membership_id: int):
     )
 
 
-def _formset_section(request, consortium, section, formset_class, queryset):
+def _formset_section(request, consortium, section, formset_class, queryset, *, form_kwargs=None, context=None):
     units = consortium_units(consortium)
-    formset = formset_class(request.POST or None, queryset=queryset, units=units, prefix=section)
+    formset = formset_class(
+        request.POST or None, queryset=queryset, units=units, prefix=section, form_kwargs=form_kwargs
+    )
     stale = None
     if request.method == "POST" and formset.is_valid():
 
@@ -246,7 +257,9 @@ def _formset_section(request, consortium, section, formset_class, queryset):
         stale, error = outcome
         if error:
             messages.error(request, error.message)
-    return render_section(request, consortium, section, {"formset": formset}, stale=stale, status=409 if stale else 200)
+    return render_section(
+        request, consortium, section, {"formset": formset, **(context or {})}, stale=stale, status=409 if stale else 200
+    )
 
 
 def edit_tasks(request, consortium):
@@ -254,7 +267,15 @@ def edit_tasks(request, consortium):
 
 
 def edit_funding(request, consortium):
-    return _formset_section(request, consortium, Section.FUNDING, FundingFormSet, consortium.funding_lines.all())
+    return _formset_section(
+        request,
+        consortium,
+        Section.FUNDING,
+        FundingFormSet,
+        consortium.funding_lines.all(),
+        form_kwargs={"period": (consortium.planned_start, consortium.planned_end)},
+        context={"totals": funding_totals(consortium)},
+    )
 
 
 def edit_documents(request, consortium):

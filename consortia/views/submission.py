@@ -12,7 +12,7 @@ from portal.exceptions import DomainError
 from .. import services
 from ..eligibility import Outcome, Severity
 from ..permissions import edit_refusal, leads
-from ..selectors import section_checklist
+from ..selectors import open_remarks, remark_answers, section_checklist
 from ..snapshots import evaluate_filing
 from .common import editable_filing, loaded_version, visible_filing
 
@@ -73,6 +73,9 @@ def eligibility(request, pk: int):
             "evaluation": evaluation,
             "form": form,
             "checklist": checklist,
+            "remarks": open_remarks(consortium),
+            # Before a resubmission: which remarked sections the lead unit has changed since it was returned.
+            "remark_answers": remark_answers(consortium),
             "incomplete": [status for status in checklist if not status.complete],
             "section": "eligibility",
             "only_justifications_missing": not evaluation.eligible

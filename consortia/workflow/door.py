@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal.bulk import as_text, insert_from_select
 from portal.exceptions import DomainError
 from portal.models import AuditEvent, User
+from portal.services import finish_work
 
 from ..models import Consortium, WorkflowEvent
 from ..permissions import acting_role, action_refusal
@@ -76,6 +77,8 @@ def perform_action(
         steps.run(transition.steps, taken)
         consortium.status = transition.target
         consortium.save()
+        # Leaving a state is the end of the work it queued (a filing to pre-screen, to review), however it left.
+        finish_work(work_key=queue_work_key(transition.source, consortium.pk))
         record_transitions(
             consortia=Consortium.objects.filter(pk=consortium.pk),
             transition=transition,
@@ -86,6 +89,11 @@ def perform_action(
         )
         steps.run(transition.announcements, taken)
     return taken
+
+
+def queue_work_key(status: str, consortium_id: int) -> str:
+    """The work a consortium waiting in ``status`` asks for: the key of the notifications that announce it."""
+    return f"{status}:{consortium_id}"
 
 
 def record_transitions(

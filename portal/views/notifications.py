@@ -7,13 +7,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..models import Notification
+from ..selectors import for_information, open_work
 from ..services import mark_notifications_read
+
+INBOX_TABS = {"work": open_work, "info": for_information}
 
 
 @login_required
 def inbox(request):
-    page = Paginator(Notification.objects.filter(recipient=request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "portal/inbox.html", {"page": page})
+    """Two tabs, each paged: 待办 (open work) and 通知. Without a choice, the work when there is any."""
+    work_count = open_work(request.user).count()
+    tab = request.GET.get("tab")
+    if tab not in INBOX_TABS:
+        tab = "work" if work_count else "info"
+    page = Paginator(INBOX_TABS[tab](request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "portal/inbox.html", {"page": page, "tab": tab, "work_count": work_count})
 
 
 @login_required

@@ -12,5 +12,7 @@ document.querySelectorAll("[data-formset]").forEach(function (container) {
     var html = template.innerHTML.replace(/__prefix__/g, String(index));
     button.insertAdjacentHTML("beforebegin", html);
     total.value = String(index + 1);
+    // Scripts that dress fields (char-count.js) do so for the new row too.
+    button.previousElementSibling.dispatchEvent(new CustomEvent("formset:row-added", { bubbles: true }));
   });
 });

@@ -30,6 +30,7 @@ RULE_ORDER = [
     "FOCUS_FIELD",
     "RESEARCH_TASKS",
     "PERIOD",
+    "PERIOD_START",
     "INTEGRITY",
     "GOVERNANCE",
 ]

@@ -18,6 +18,7 @@ def test_rules_are_registered_in_the_order_of_design_section_4_with_their_clause
         ("FOCUS_FIELD", "三（一）/二", Severity.BLOCK),
         ("RESEARCH_TASKS", "二", Severity.BLOCK),
         ("PERIOD", "一/五（一）", Severity.BLOCK),
+        ("PERIOD_START", "一/五（一）", Severity.ADVISE),
         ("INTEGRITY", "五（三）", Severity.BLOCK),
         ("GOVERNANCE", "三（三）", Severity.ADVISE),
     ]

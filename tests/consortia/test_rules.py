@@ -376,6 +376,35 @@ def test_the_maximum_period_is_a_threshold():
     assert "超过 2 年：结束日期最迟为 2028-12-31" in result.message
 
 
+# --- PERIOD_START (一/五（一）, advise) -------------------------------------------------------------------------------
+
+
+def period_start_result(start):
+    return check("PERIOD_START", filing(period=Period(start=start, end=latest_end(start, 3) if start else None)))
+
+
+def test_a_planned_start_today_or_later_passes_period_start():
+    assert period_start_result(TODAY).outcome == Outcome.PASS
+    assert period_start_result(TODAY + timedelta(days=1)).outcome == Outcome.PASS
+
+
+def test_a_planned_start_in_the_past_is_advised_on_and_does_not_block():
+    yesterday = TODAY - timedelta(days=1)
+    result = period_start_result(yesterday)
+    assert (result.outcome, result.severity) == (Outcome.FAIL, Severity.ADVISE)
+    assert f"建设周期开始日期 {yesterday.isoformat()} 早于今天（{TODAY.isoformat()}）" in result.message
+    assert "建设期最早自批准之日起计算" in result.message
+    evaluation = evaluate(filing(period=Period(start=yesterday, end=latest_end(yesterday, 3))), context())
+    assert evaluation.eligible
+    assert not any(r.blocks for r in evaluation.results)
+
+
+def test_a_start_not_yet_given_is_left_to_period():
+    evaluation = evaluate(filing(period=Period(start=None, end=date(2029, 12, 31))), context())
+    outcomes = {r.code: r.outcome for r in evaluation.results}
+    assert (outcomes["PERIOD"], outcomes["PERIOD_START"]) == (Outcome.FAIL, Outcome.PASS)
+
+
 # --- INTEGRITY (五（三）) -------------------------------------------------------------------------------------------
 
 

@@ -34,8 +34,9 @@ NEW_GOALS = "三年内实现 1200V 碳化硅 MOSFET 量产，良率达到 95%，
 SUMMARY = "围绕碳化硅功率器件全链条开展联合攻关。"
 MEMBER = "南京示范大学1000"  # complete_filing's university member (seed 1000)
 # The stored eligibility results in registry order: the rule, the Chinese label of its clause in the guideline (指引),
-# and the outcome shown. complete_filing names no chief expert or advisory committee, so the one "建议" rule is not
-# met; it does not block the submission, and both the applicant's and the reviewer's pages call that 建议完善.
+# and the outcome shown. complete_filing plans a start (2026-01-01) already past and names no chief expert or
+# advisory committee, so both "建议" rules are not met; they do not block the submission, and both the applicant's
+# and the reviewer's pages call that 建议完善.
 # Each rule's title is the registry's: the wording is being edited, the clauses are the guideline's.
 ADVICE_NOT_MET = "建议完善"
 SEVERITY_WORDS = {"block": "须满足", "justify": "原则上", "advise": "建议"}
@@ -49,6 +50,7 @@ ELIGIBILITY = [
     ("FOCUS_FIELD", "三（一）/二", "满足"),
     ("RESEARCH_TASKS", "二", "满足"),
     ("PERIOD", "一/五（一）", "满足"),
+    ("PERIOD_START", "一/五（一）", ADVICE_NOT_MET),
     ("INTEGRITY", "五（三）", "满足"),
     ("GOVERNANCE", "三（三）", ADVICE_NOT_MET),
 ]
@@ -202,9 +204,7 @@ def test_district_recommends_city_approves_and_lead_unit_downloads_the_notice(
         expect(results.nth(i)).to_have_attribute("data-rule", code)
         expect(cells.nth(0)).to_have_text(str(RULES_BY_CODE[code].title))
         expect(cells.nth(1)).to_have_text(clause)
-        expect(cells.nth(2)).to_have_text(
-            "建议" if code == "GOVERNANCE" else "原则上" if code == "ACADEMIC_MEMBER" else "须满足"
-        )
+        expect(cells.nth(2)).to_have_text(SEVERITY_WORDS[RULES_BY_CODE[code].severity])
         expect(cells.nth(3)).to_have_text(outcome)
     expect(page.get_by_test_id("priority")).to_contain_text("52000 万元")
     expect(page.get_by_test_id("history")).to_contain_text("草稿 → 区级初审中")
@@ -351,14 +351,14 @@ def test_return_for_revision_resubmit_and_compare(page: Page, live_server, submi
         )
     expect(changes.locator("[data-section='basic']")).to_have_text("基本信息：有修改")
     expect(changes.locator("[data-section='members']")).to_have_text("参与单位：未修改")
-    # Only the changed section is shown side by side: the text before on the left, after on the right.
+    # Only the changed section is shown, and in it only the changed field: the text before on the left, after on the
+    # right.
     expect(changes.get_by_role("heading")).to_have_text(["基本信息"])
-    before = changes.locator(".col-md-6").filter(has_text="修改前")
-    after = changes.locator(".col-md-6").filter(has_text="修改后")
-    expect(before).to_contain_text(OLD_GOALS)
-    expect(before).not_to_contain_text(NEW_GOALS)
-    expect(after).to_contain_text(NEW_GOALS)
-    expect(after).not_to_contain_text(OLD_GOALS)
+    expect(changes.locator("tr[data-field]")).to_have_count(1)
+    before = changes.locator("tr[data-field='建设目标'] [data-value='old']")
+    after = changes.locator("tr[data-field='建设目标'] [data-value='new']")
+    expect(before).to_have_text(OLD_GOALS)
+    expect(after).to_have_text(NEW_GOALS)
     assert before.bounding_box()["x"] < after.bounding_box()["x"]  # side by side, not one under the other
     expect(page.get_by_test_id("snapshot")).to_contain_text(NEW_GOALS)
     expect(page.get_by_text(re.compile(r"^提交的内容（第 2 次提交，"))).to_be_visible()

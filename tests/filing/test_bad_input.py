@@ -79,8 +79,7 @@ def test_pdf_over_the_limit_is_refused(editor, settings):
 def test_negative_amount_is_refused(editor):
     response = editor.fill_funding(amount="-5")
     assert response.status_code == 200
-    errors = response.context["formset"].forms[0].errors["self_raised"]
-    assert errors
+    assert response.context["formset"].forms[0].errors["self_raised"] == ["自筹（万元）不能为负数。"]
     assert not FundingLine.objects.exists()
 
 

@@ -4,12 +4,14 @@
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.bulk import as_text, text
 from portal.exceptions import DomainError
 from portal.models import AuditEvent, User
-from portal.services import notify, record_audit
+from portal.services import finish_work, notify, record_audit
 
 from ... import recipients
 from ...models import (
@@ -29,6 +31,16 @@ from ...workflow.transitions import (
 from .attachments import check_pdfs, detail_link, require_city_staff, store
 
 COMPLETE = "complete"
+# The city's work on one declaration, the key of its 待办 notifications: done when the declaration is confirmed,
+# declined or lapses (``finish_completion_work``).
+COMPLETION_WORK = "completion:%(declaration)s"
+
+
+def finish_completion_work(declarations: QuerySet) -> int:
+    """Finish the city's work on every declaration of ``declarations``: one UPDATE, whatever their number. Call it
+    before the declarations change state, while the queryset still names them."""
+    keys = declarations.annotate(work_key=text(COMPLETION_WORK, declaration=as_text(F("pk")))).values("work_key")
+    return finish_work(work_key=keys)
 
 
 def declare_completion(
@@ -74,6 +86,7 @@ def declare_completion(
             body=_("%(lead)s 申报“%(name)s”攻关任务已完成，请登录平台确认或说明不予确认的理由。")
             % {"lead": consortium.lead_organisation.name, "name": consortium.name},
             link=detail_link(consortium),
+            work_key=COMPLETION_WORK % {"declaration": declaration.pk},
         )
     return declaration
 
@@ -109,6 +122,7 @@ def confirm_completion(*, consortium_id: int, declaration_id: int, actor: User, 
 @step(COMPLETION_CONFIRMED)
 def mark_declaration_confirmed(action: Action) -> CompletionDeclaration:
     declaration = _locked_pending_declaration(action.input("declaration_id"), action.consortium)
+    finish_completion_work(CompletionDeclaration.objects.filter(pk=declaration.pk))
     declaration.state = CompletionDeclaration.State.CONFIRMED
     declaration.decided_by = action.actor
     declaration.decided_at = timezone.now()
@@ -138,6 +152,7 @@ def decline_completion(*, consortium_id: int, declaration_id: int, actor: User, 
     with transaction.atomic():
         consortium = Consortium.objects.select_for_update().get(pk=consortium_id)
         declaration = _locked_pending_declaration(declaration_id, consortium)
+        finish_completion_work(CompletionDeclaration.objects.filter(pk=declaration.pk))
         declaration.state = CompletionDeclaration.State.DECLINED
         declaration.decided_by = actor
         declaration.decided_at = timezone.now()

@@ -28,6 +28,7 @@ from ...workflow.transitions import (
     REVOCATION_RECORDS,
 )
 from .attachments import check_pdfs, detail_link, store
+from .completion import finish_completion_work
 
 REVOKE = "revoke"
 
@@ -97,9 +98,9 @@ def record_revocation(action: Action) -> Revocation:
         )
         for organisation_id in [consortium.lead_organisation_id, *sorted(members)]
     )
-    consortium.completion_declarations.filter(state=CompletionDeclaration.State.PENDING).update(
-        state=CompletionDeclaration.State.LAPSED, decided_by=actor, decided_at=timezone.now()
-    )
+    pending = consortium.completion_declarations.filter(state=CompletionDeclaration.State.PENDING)
+    finish_completion_work(pending)
+    pending.update(state=CompletionDeclaration.State.LAPSED, decided_by=actor, decided_at=timezone.now())
     return revocation
 
 
