@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.exceptions import DomainError
 from portal.models import Role
+from portal.spreadsheets import starts_like_formula
 
 from ..models import Consortium, DishonestyRecord, LifecycleDocument
 from ..permissions import end_record_refusal
@@ -253,7 +254,7 @@ EXPORT_COLUMNS = (
 def _cell(value) -> str:
     """A cell that Excel shows as text: a value that starts like a formula is quoted (CSV injection)."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if starts_like_formula(text) else text
 
 
 @login_required
