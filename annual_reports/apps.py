@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AnnualReportsConfig(AppConfig):
     name = "annual_reports"
     verbose_name = _("年度报告")
+
+    def ready(self):
+        # The report's workflow steps register themselves on import.
+        from . import workflow  # noqa: F401

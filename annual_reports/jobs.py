@@ -195,8 +195,7 @@ def _queue_about_reports(
         body=text(body, **fields),
         dedup_key=text(dedup_key, **fields),
         stamp=stamp,
-        # The report pages do not exist yet: the consortium's page, where the UI will put the report.
-        link_to=link("consortia:detail", F(f"{path}consortium_id")),
+        link_to=link("annual_reports:report", F(f"{path}pk")),
     )
 
 

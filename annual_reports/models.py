@@ -289,3 +289,44 @@ class ReportSubmission(AppendOnly, models.Model):
 
     def __str__(self):
         return f"{self.report_id} #{self.number}"
+
+
+class ReportEvent(AppendOnly, models.Model):
+    """Append-only history of a report's state, written by the one door (``annual_reports.workflow.REPORT``): who
+    submitted, accepted or returned it, and why."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=16, choices=ReportStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=ReportStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    role = models.CharField(_("角色"), max_length=32)
+    comment = models.TextField(_("意见或理由"), blank=True)
+    occurred_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年度报告流程记录")
+        verbose_name_plural = _("年度报告流程记录")
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.from_status}→{self.to_status}"
+
+
+class ReportComment(AppendOnly, models.Model):
+    """A district officer's (or city staff's) remark on a submitted report, for the city to read; never edited."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评论人"), on_delete=models.PROTECT)
+    text = models.TextField(_("意见"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年度报告意见")
+        verbose_name_plural = _("年度报告意见")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.author_id}"

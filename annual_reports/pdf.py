@@ -77,7 +77,8 @@ def _tasks(rows: list[dict]) -> Table:
     return Table(
         [
             Row(
-                cells=[row["task"]["title"], TaskProgressStatus(row["status"]).label],
+                # Blank only in a live report, before the lead unit chose it: a submission always has one.
+                cells=[row["task"]["title"], TaskProgressStatus(row["status"]).label if row["status"] else ""],
                 figures=[row["results"][name] for name in RESULT_COUNTS],
                 remark=row["note"],
             )
@@ -99,13 +100,10 @@ def _labels(model, names) -> list[str]:
     return [model._meta.get_field(name).verbose_name for name in names]
 
 
-def _context(submission: ReportSubmission) -> dict:
-    content = submission.content
-    submitted_at = timezone.localtime(submission.submitted_at)
+def report_parts(content: dict) -> dict:
+    """A report's ``content`` (a submission's or the live report's) as the headings and tables both the PDF and the
+    report page show."""
     return {
-        "submission": submission,
-        "submitted_at": submitted_at,
-        "content": content,
         "headings": {
             section.value: f"{numeral}、{section.label}"
             for numeral, section in zip(NUMERALS, ReportSection, strict=True)
@@ -123,6 +121,17 @@ def _context(submission: ReportSubmission) -> dict:
             )
         ),
         "joint_projects": _joint_projects(content["joint_projects"]),
+    }
+
+
+def _context(submission: ReportSubmission) -> dict:
+    content = submission.content
+    submitted_at = timezone.localtime(submission.submitted_at)
+    return {
+        "submission": submission,
+        "submitted_at": submitted_at,
+        "content": content,
+        **report_parts(content),
         # Read by WeasyPrint as the PDF's CreationDate and ModDate: the submission's time, not the clock's.
         "pdf_date": submitted_at.isoformat(timespec="seconds"),
     }

@@ -4,7 +4,7 @@ None. Services raise the reason; pages show a button only where the same functio
 from django.utils.translation import gettext as _
 
 from consortia.permissions import leads
-from portal.models import User
+from portal.models import Role, User
 
 from .models import AnnualReport
 
@@ -22,4 +22,14 @@ def report_edit_refusal(user: User, report: AnnualReport) -> str | None:
         return _("只有该联合体牵头单位的用户可以填报年度报告。")
     if not report.is_editable:
         return _("年度报告处于“%(status)s”状态，不能修改或提交。") % {"status": report.status_label}
+    return None
+
+
+def report_comment_refusal(user: User, report: AnnualReport) -> str | None:
+    """District officers comment on their jurisdiction's reports, city staff on any; the lead unit reads the city's
+    decision, not the reviewers' remarks."""
+    if user.role not in (Role.DISTRICT_OFFICER, Role.CITY_STAFF):
+        return _("只有属地主管部门和市科技局可以对该年度报告提出意见。")
+    if user.role == Role.DISTRICT_OFFICER and report.consortium.lead_organisation.jurisdiction_id != user.authority_id:
+        return _("只有该联合体属地主管部门可以对该年度报告提出意见。")
     return None

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from consortia.models import Consortium
 from consortia.permissions import leads
 from consortia.selectors import SectionStatus
-from portal.models import Authority, User
+from portal.models import Authority, Role, User
 
 from .models import (
     NARRATIVES,
     TALENT_COUNTS,
     AnnualReport,
     ReportCampaign,
+    ReportComment,
     ReportSection,
     ReportStatus,
     ReportSubmission,
@@ -56,6 +57,14 @@ def report_as_seen(user: User, report: AnnualReport) -> ReportAsSeen:
         return ReportAsSeen(content=report_content(report), submission=None)
     latest = report.submissions.order_by("-number").first()
     return ReportAsSeen(content=latest.content if latest else None, submission=latest)
+
+
+def report_comments(user: User, report: AnnualReport) -> QuerySet[ReportComment]:
+    """The reviewers' remarks on a report, for city staff, administrators and the district officers who see it; the
+    lead unit sees none."""
+    if not (user.is_portal_admin or user.role in (Role.CITY_STAFF, Role.DISTRICT_OFFICER)):
+        return ReportComment.objects.none()
+    return report.comments.filter(report__in=AnnualReport.objects.visible_to(user)).select_related("author")
 
 
 def _funding_missing(report: AnnualReport) -> list[str]:

@@ -1,26 +1,24 @@
 """What people do with annual reports (guideline §5.2): city staff open a year's campaign; the lead unit fills the
-report in section by section and submits it. The city's acceptance or return is not built yet: ``submitted`` is where
-a report rests for now."""
+report in section by section and submits it. City staff accept or return a submitted report
+through the one door (``workflow.REPORT``); district officers leave comments the city reads."""
 
 from collections.abc import Callable
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consortia import recipients
 from consortia.services import StaleSection, section_version
+from consortia.workflow.door import take_action
 from portal.exceptions import DomainError
 from portal.models import AuditEvent, User
-from portal.services import notify, record_audit
+from portal.services import record_audit
 
 from .jobs import create_reports
-from .models import AnnualReport, ReportCampaign, ReportSection, ReportStatus, ReportSubmission
-from .permissions import campaign_refusal, report_edit_refusal
-from .selectors import report_checklist
-from .snapshots import report_content
+from .models import AnnualReport, ReportCampaign, ReportComment, ReportSection, ReportSubmission
+from .permissions import campaign_refusal, report_comment_refusal, report_edit_refusal
+from .workflow import REPORT, REPORT_SNAPSHOT
 
 FIRST_YEAR = 2000  # before the portal and the guideline; a typo's year, not a campaign's
 
@@ -108,43 +106,38 @@ def save_report_section(
 
 
 def submit_report(*, report_id: int, actor: User) -> ReportSubmission:
-    """Submit the report, keeping an immutable snapshot of exactly what was submitted; city staff and the district
-    are told. Refused, with nothing stored, while any of the seven contents lacks a required part."""
+    """Submit the report through the one door, keeping an immutable snapshot of exactly what was submitted; city staff
+    and the district are told. Refused, with nothing stored, while any of the seven contents lacks a required part
+    (``workflow.take_report_snapshot``)."""
+    return take_action(REPORT, pk=report_id, action="submit", actor=actor).results[REPORT_SNAPSHOT]
+
+
+def accept_report(*, report_id: int, actor: User, comment: str = "") -> AnnualReport:
+    """City staff accept a submitted report; the lead unit is told, with the comment if there is one."""
+    return take_action(REPORT, pk=report_id, action="accept", actor=actor, reason=comment).subject
+
+
+def return_report(*, report_id: int, actor: User, reason: str) -> AnnualReport:
+    """City staff return a submitted report for revision, saying why; the lead unit is told, and may revise and submit
+    it again."""
+    return take_action(REPORT, pk=report_id, action="return", actor=actor, reason=reason).subject
+
+
+def comment_on_report(*, report_id: int, actor: User, text: str) -> ReportComment:
+    """A district officer of the report's jurisdiction, or city staff, leaves a remark for the city to read."""
+    text = text.strip()
+    if not text:
+        raise DomainError(_("请填写意见。"), field="text")
+    report = AnnualReport.objects.select_related("consortium__lead_organisation").get(pk=report_id)
+    refusal = report_comment_refusal(actor, report)
+    if refusal:
+        raise DomainError(refusal)
     with transaction.atomic():
-        report = _locked_report(report_id, actor)
-        incomplete = [status for status in report_checklist(report) if not status.complete]
-        if incomplete:
-            raise DomainError(
-                _("以下部分尚未填写完整，不能提交：%(sections)s。")
-                % {"sections": "；".join(f"{status.label}（{'、'.join(status.missing)}）" for status in incomplete)}
-            )
-        submission = ReportSubmission.objects.create(
-            report=report,
-            number=report.submissions.count() + 1,
-            submitted_by=actor,
-            content=report_content(report),
-        )
-        previous = report.status
-        report.status = ReportStatus.SUBMITTED
-        report.submitted_at = submission.submitted_at
-        report.save()
+        comment = ReportComment.objects.create(report=report, author=actor, text=text)
         record_audit(
-            event_type=AuditEvent.Type.STATE_CHANGED,
+            event_type=AuditEvent.Type.RECORD_CHANGED,
             actor=actor,
             obj=report,
-            changes={"action": "submit", "from": previous, "to": report.status, "number": submission.number},
+            changes={"action": "comment", "comment": comment.pk},
         )
-        consortium = report.consortium
-        notify(
-            recipients=[*recipients.district_officers(consortium), *recipients.city_staff()],
-            subject=_("年度报告已提交：%(name)s") % {"name": consortium.name},
-            body=_("%(lead)s 提交了“%(name)s”的 %(year)s 年度报告（第 %(number)d 次提交），请登录平台查阅。")
-            % {
-                "lead": consortium.lead_organisation.name,
-                "name": consortium.name,
-                "year": report.campaign.year,
-                "number": submission.number,
-            },
-            link=reverse("consortia:detail", args=[consortium.pk]),
-        )
-    return submission
+    return comment

@@ -310,17 +310,28 @@ class BaseUnitsFormSet(forms.BaseModelFormSet):
         return {**super().get_form_kwargs(index), "units": self.units}
 
 
-class BaseFundingFormSet(BaseUnitsFormSet):
+class BaseOneRowFormSet(BaseUnitsFormSet):
+    """Rows no two of which share the values of ``one_row_per`` (a unique constraint whose owner the rows leave out),
+    said at the last of those fields instead of an IntegrityError; also the annual report's funding tables."""
+
+    one_row_per: tuple[str, ...]
+    one_row_message: str
+
     def clean(self):
         super().clean()
         seen = set()
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
-            key = (form.cleaned_data.get("organisation"), form.cleaned_data.get("year"))
+            key = tuple(form.cleaned_data.get(name) for name in self.one_row_per)
             if key in seen:
-                form.add_error("year", _("同一单位同一年度只能有一行经费计划。"))
+                form.add_error(self.one_row_per[-1], self.one_row_message)
             seen.add(key)
+
+
+class BaseFundingFormSet(BaseOneRowFormSet):
+    one_row_per = ("organisation", "year")
+    one_row_message = _("同一单位同一年度只能有一行经费计划。")
 
 
 TaskFormSet = forms.modelformset_factory(

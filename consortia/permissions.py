@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from portal.models import Role, User
 
 from .states import EDITABLE, Status
-from .workflow.transitions import SYSTEM, find_transition
+from .workflow.machine import CONSORTIUM, Machine
+from .workflow.transitions import SYSTEM
 
 # Provincial recognition is recorded for a running or an ended consortium, not for one revoked for fraud.
 RECOGNISABLE = frozenset({Status.ACTIVE, Status.EXPIRED, Status.COMPLETED})
@@ -36,13 +37,14 @@ def edit_refusal(user: User, consortium) -> str | None:
     return None
 
 
-def action_refusal(user: User | None, consortium, action: str) -> str | None:
-    """Whether the transition table lets this user take ``action`` from the consortium's state (the door's rule)."""
-    transition = find_transition(source=consortium.status, action=action)
+def action_refusal(user: User | None, subject, action: str, *, machine: Machine = CONSORTIUM) -> str | None:
+    """Whether the machine's table lets this user take ``action`` from the subject's state (the door's rule): a
+    consortium's by default, an annual report's with its machine."""
+    transition = machine.find(source=subject.status, action=action)
     if transition is None:
-        return _("备案当前处于“%(status)s”状态，不能执行该操作。") % {"status": consortium.get_status_display()}
+        return machine.wrong_state % {"status": subject.get_status_display()}
     if acting_role(user) not in transition.roles:
-        return _("您的角色不能对该备案执行“%(action)s”。") % {"action": transition.label}
+        return machine.wrong_role % {"action": transition.label}
     return None
 
 

@@ -24,7 +24,8 @@ from .permissions import draft_deletion_refusal, edit_refusal
 from .selectors import section_checklist
 from .snapshots import evaluate_filing, filing_details, filing_document, load_filing
 from .storage import files_in_step
-from .workflow.door import perform_action, queue_work_key
+from .workflow.door import perform_action
+from .workflow.machine import queue_work_key
 from .workflow.steps import Action, step
 from .workflow.transitions import SNAPSHOT, SUBMISSION_ANNOUNCED
 

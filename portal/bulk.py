@@ -76,6 +76,6 @@ _SENTINEL = 987654321
 
 
 def link(viewname: str, pk: Expression) -> Expression:
-    """The URL of ``viewname`` for the consortium ``pk`` of each row, e.g. ``/filings/42/``."""
+    """The URL of ``viewname`` for the object ``pk`` of each row, e.g. ``/filings/42/``."""
     prefix, suffix = reverse(viewname, kwargs={"pk": _SENTINEL}).split(str(_SENTINEL))
     return Concat(Value(prefix), as_text(pk), Value(suffix), output_field=CharField())

@@ -20,6 +20,7 @@ urlpatterns = [
     path("filings/", include("consortia.urls")),
     path("reviews/", include("reviews.urls")),
     path("lifecycle/", include("consortia.lifecycle.urls")),
+    path("annual-reports/", include("annual_reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page links; the static URL is looked up per request, after

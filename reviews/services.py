@@ -14,7 +14,8 @@ from consortia.eligibility.periods import latest_end
 from consortia.eligibility.rules import period_fault
 from consortia.models import Consortium, EligibilityThresholds, Section
 from consortia.states import Status
-from consortia.workflow.door import perform_action, queue_work_key
+from consortia.workflow.door import perform_action
+from consortia.workflow.machine import queue_work_key
 from consortia.workflow.steps import Action, step
 from consortia.workflow.transitions import APPROVAL, DECISION_ANNOUNCED, REVIEW_OPINION
 from portal.exceptions import DomainError

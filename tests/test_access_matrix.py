@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from annual_reports.models import AnnualReport
 from consortia.changes import record_change
 from consortia.lifecycle.services import declare_completion
 from consortia.models import (
@@ -26,6 +27,7 @@ from consortia.models import (
 from consortia.states import Status
 from portal.models import Notification
 from reviews.models import FilingNotice
+from tests.annual_reports.factories import first_submission, reports_of_the_year
 from tests.factories import complete_filing, make_pdf, submitted_filing
 
 ROLES = ["anonymous", "owner", "other_lead", "officer", "other_officer", "city", "admin"]
@@ -94,6 +96,16 @@ GET_MATRIX = {
     "lifecycle:dishonesty_list": (None, [LOGIN, 403, 403, 403, 403, 200, 200]),
     "lifecycle:dishonesty_export": (None, [LOGIN, 403, 403, 403, 403, 200, 200]),
     "lifecycle:end_record": ("dishonesty_record", CITY_ONLY),
+    "annual_reports:campaigns": (None, REVIEWERS),
+    "annual_reports:mine": (None, [LOGIN, 200, 200, 403, 403, 403, 403]),
+    "annual_reports:campaign": ("campaign", REVIEWERS),
+    "annual_reports:export": ("campaign", REVIEWERS),
+    # Like the filing: whoever sees the consortium reads its report.
+    "annual_reports:report": ("report", [LOGIN, 200, 404, 200, 404, 200, 200]),
+    "annual_reports:submission_pdf": ("report_submission", [LOGIN, 200, 404, 200, 404, 200, 200]),
+    # Like the filing's editor: its lead unit's alone; who reads the report is refused (403).
+    "annual_reports:edit": ("report_section", [LOGIN, 200, 404, 403, 404, 403, 403]),
+    "annual_reports:submit": ("report", POST_ONLY),
 }
 
 # State-changing URLs posted by everyone but the owner (whose POSTs are the features' own tests): nothing may change.
@@ -104,6 +116,8 @@ POST_MATRIX = {
     "consortia:submit": ("draft", [LOGIN, None, 404, 404, 404, 404, 403]),
     "consortia:withdraw": ("draft", [LOGIN, None, 404, 404, 404, 404, 403]),
     "consortia:delete_draft": ("draft", [LOGIN, None, 404, 404, 404, 404, 403]),
+    "annual_reports:edit": ("report_section", [LOGIN, None, 404, 403, 404, 403, 403]),
+    "annual_reports:submit": ("report", [LOGIN, None, 404, 403, 404, 403, 403]),
     # Nothing to decide on a filed consortium: back to the page with a message.
     "reviews:review": ("filed", [LOGIN, 403, 403, 302, 404, 302, 302]),
     "lifecycle:declare_completion": ("filed", [LOGIN, None, 404, 403, 403, 403, 403]),
@@ -174,7 +188,13 @@ def world(demo_users, settings, tmp_path):
         agreement=SimpleUploadedFile("补充协议.pdf", make_pdf(), content_type="application/pdf"),
     )
     submitted = submitted_filing(lead_user=owner, name="已提交联合体", seed=6000)
+    report = reports_of_the_year()[filed.pk]
+    first_submission(report, owner)
     return {
+        "campaign": {"pk": report.campaign_id},
+        "report": {"pk": report.pk},
+        "report_section": {"pk": report.pk, "section": "overall"},
+        "report_submission": {"pk": report.pk, "number": 1},
         "declaration": {"pk": filed.pk, "declaration_id": declaration.pk},
         "lifecycle_document": {"pk": filed.pk, "document_id": declaration.attachments.get().pk},
         "dishonesty_record": {"record_id": record.pk},
@@ -206,6 +226,7 @@ def state(world):
         list(DishonestyRecord.objects.values_list("ended_on", flat=True)),
         ProvincialRecognition.objects.count(),
         ChangeRecord.objects.count(),
+        list(AnnualReport.objects.order_by("pk").values_list("status", "section_versions", "overall_narrative")),
     )
 
 

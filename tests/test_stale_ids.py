@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
+from annual_reports.models import AnnualReport
 from consortia import services
 from consortia.changes import record_change
 from consortia.lifecycle.services import declare_completion
@@ -37,6 +38,7 @@ from consortia.states import Status
 from portal.exceptions import DomainError
 from portal.models import Notification
 from reviews.models import FilingNotice
+from tests.annual_reports.factories import first_submission, reports_of_the_year
 from tests.factories import complete_filing, make_pdf, organisation, submitted_filing
 
 ROLES = ["lead-a", "jiangning", "city", "admin"]
@@ -122,7 +124,8 @@ def _change(consortium, actor) -> int:
 @pytest.fixture
 def world(demo_users, settings, tmp_path):
     """lead-a's draft, a second draft, a filing returned for revision with a member that has left, two active
-    filings with a completion declaration each; lead-b's active filing; notifications; two dishonesty records."""
+    filings with a completion declaration each; lead-b's active filing; notifications; two dishonesty records; the
+    year's reports of the three active filings, the filed one's submitted once."""
     settings.MEDIA_ROOT = tmp_path
     owner, other = demo_users["lead-a"], demo_users["lead-b"]
     draft = complete_filing(lead_user=owner, name="草稿联合体", seed=1000)
@@ -176,6 +179,9 @@ def world(demo_users, settings, tmp_path):
         recorded_by=demo_users["city"],
     )
 
+    report = reports_of_the_year()[filed.pk]  # the one consortium with a filing number
+    first_submission(report, owner)
+
     def member(consortium, *, current=True):
         return consortium.memberships.filter(left_on__isnull=current).order_by("pk").first().pk
 
@@ -211,6 +217,10 @@ def world(demo_users, settings, tmp_path):
         "record": record.pk,
         "ended_record": ended.pk,
         "expired_record": expired.pk,
+        "campaign": report.campaign_id,
+        "report": report.pk,
+        "report2": AnnualReport.objects.create(campaign_id=report.campaign_id, consortium=filed2).pk,
+        "foreign_report": AnnualReport.objects.create(campaign_id=report.campaign_id, consortium=foreign).pk,
     }
 
 
@@ -286,6 +296,18 @@ TARGETS = {
         "foreign": {"record_id": ["ended_record", "expired_record"]},
     },
 }
+TARGETS["annual_reports:campaign"] = TARGETS["annual_reports:export"] = {"bases": [{"pk": "campaign"}], "foreign": {}}
+TARGETS["annual_reports:report"] = {"bases": [{"pk": "report"}], "foreign": {"pk": ["foreign_report"]}}
+# A number submitted only by another report (filed2's never was, foreign's is another lead unit's).
+TARGETS["annual_reports:submission_pdf"] = {
+    "bases": [{"pk": "report", "number": 1}],
+    "foreign": {"pk": ["report2", "foreign_report"]},
+}
+TARGETS["annual_reports:edit"] = {
+    "bases": [{"pk": "report", "section": "funding"}],
+    "foreign": {"pk": ["foreign_report"]},
+}
+TARGETS["annual_reports:submit"] = {"bases": [{"pk": "report"}], "foreign": {"pk": ["foreign_report"]}}
 TARGETS["consortia:remove_member"] = TARGETS["consortia:edit_member"]
 TARGETS["consortia:delete_document"] = TARGETS["consortia:document"]
 

@@ -26,6 +26,7 @@ from .. import recipients
 from ..models import CompletionDeclaration, Consortium
 from ..states import Status
 from ..workflow.door import record_transitions
+from ..workflow.machine import CONSORTIUM
 from ..workflow.transitions import SYSTEM, Transition, find_transition
 from .services.completion import finish_completion_work
 
@@ -113,7 +114,8 @@ def expire_due_consortia(*, today: date) -> JobResult:
         # The rows this UPDATE changed carry its timestamp, and stay locked until commit: the timestamp names them.
         just_expired = Consortium.objects.filter(status=transition.target, updated_at=stamp)
         record_transitions(
-            consortia=just_expired,
+            machine=CONSORTIUM,
+            rows=just_expired,
             transition=transition,
             actor=None,
             role=SYSTEM,

@@ -1,8 +1,10 @@
-"""The one door through which a consortium changes state (DESIGN §3, STYLE "One transition table, one door").
+"""The one door through which a consortium, or anything else with a machine, changes state (DESIGN §3, STYLE "One
+transition table, one door").
 
-Views, services, the admin and commands call ``perform_action``; the daily expiry job applies a transition to a whole
-set of consortia with ``record_transitions``, which the door also uses for its one row, so the history reads the same
-whoever acted.
+Views, services, the admin and commands call ``perform_action`` for a consortium; an app above consortia calls
+``take_action`` with its own ``Machine`` (the annual report's), so both go through the same engine. The daily expiry
+job applies a transition to a whole set of consortia with ``record_transitions``, which the engine also uses for its
+one row, so the history reads the same whoever acted.
 """
 
 from datetime import datetime
@@ -19,12 +21,12 @@ from portal.exceptions import DomainError
 from portal.models import AuditEvent, User
 from portal.services import finish_work
 
-from ..models import Consortium, WorkflowEvent
 from ..permissions import acting_role, action_refusal
 from ..storage import files_in_step
 from . import steps
+from .machine import CONSORTIUM, Machine
 from .steps import Action
-from .transitions import Transition, find_transition
+from .transitions import Transition
 
 
 def perform_action(
@@ -36,28 +38,48 @@ def perform_action(
     expected_status: str | None = None,
     **inputs,
 ) -> Action:
-    """Perform ``action`` on a consortium: look it up in the table, lock the row, check the state (and, when the
-    caller saw the consortium in ``expected_status``, that nobody acted in between), run the action's steps, change
-    the state, write the workflow and audit events, and run its announcements, all in one transaction.
+    """Perform ``action`` on a consortium (``take_action`` with the consortium's machine)."""
+    return take_action(
+        CONSORTIUM,
+        pk=consortium_id,
+        action=action,
+        actor=actor,
+        reason=reason,
+        expected_status=expected_status,
+        **inputs,
+    )
+
+
+def take_action(
+    machine: Machine,
+    *,
+    pk: int,
+    action: str,
+    actor: User | None,
+    reason: str = "",
+    expected_status: str | None = None,
+    **inputs,
+) -> Action:
+    """Perform ``action`` on the machine's row ``pk``: look it up in the table, lock the row, check the state (and,
+    when the caller saw the row in ``expected_status``, that nobody acted in between), run the action's steps, change
+    the state, write the history and audit events, and run its announcements, all in one transaction.
 
     ``inputs`` are what the action's steps read (the officer's remarks, the evidence of a revocation…); a step may
     refuse with DomainError, and then nothing is changed and no file it stored is kept. Returns the action with the
     steps' results (the submission, the revocation…)."""
     reason = reason.strip()
     role = acting_role(actor)
+    rows = machine.model.objects
     with files_in_step() as files, transaction.atomic():
-        consortium = Consortium.objects.select_for_update().get(pk=consortium_id)
-        if actor is not None and not Consortium.objects.visible_to(actor).filter(pk=consortium_id).exists():
-            raise DomainError(_("您无权办理该备案。"))
-        if expected_status is not None and consortium.status != expected_status:
-            raise DomainError(
-                _("该备案的状态已变为“%(status)s”，可能已有他人先行办理。请刷新页面后查看。")
-                % {"status": consortium.get_status_display()}
-            )
-        refusal = action_refusal(actor, consortium, action)
+        subject = rows.select_for_update().get(pk=pk)
+        if actor is not None and not rows.visible_to(actor).filter(pk=pk).exists():
+            raise DomainError(str(machine.not_visible))
+        if expected_status is not None and subject.status != expected_status:
+            raise DomainError(machine.moved % {"status": subject.get_status_display()})
+        refusal = action_refusal(actor, subject, action, machine=machine)
         if refusal:
             raise DomainError(refusal)
-        transition = find_transition(source=consortium.status, action=action)
+        transition = machine.find(source=subject.status, action=action)
         if transition.needs_reason and not reason:
             raise DomainError(_("“%(action)s”须填写理由。") % {"action": transition.label}, field="reason")
         missing = steps.unregistered(transition)
@@ -66,7 +88,7 @@ def perform_action(
                 f"The action {action!r} cannot be taken without its steps {missing}: no installed app registers them."
             )
         taken = Action(
-            consortium=consortium,
+            subject=subject,
             transition=transition,
             actor=actor,
             role=role,
@@ -75,12 +97,14 @@ def perform_action(
             files=files,
         )
         steps.run(transition.steps, taken)
-        consortium.status = transition.target
-        consortium.save()
-        # Leaving a state is the end of the work it queued (a filing to pre-screen, to review), however it left.
-        finish_work(work_key=queue_work_key(transition.source, consortium.pk))
+        subject.status = transition.target
+        subject.save()
+        if machine.work_key is not None:
+            # Leaving a state is the end of the work it queued (a filing to pre-screen, to review), however it left.
+            finish_work(work_key=machine.work_key(transition.source, subject.pk))
         record_transitions(
-            consortia=Consortium.objects.filter(pk=consortium.pk),
+            machine=machine,
+            rows=machine.model.objects.filter(pk=subject.pk),
             transition=transition,
             actor=actor,
             role=role,
@@ -91,14 +115,10 @@ def perform_action(
     return taken
 
 
-def queue_work_key(status: str, consortium_id: int) -> str:
-    """The work a consortium waiting in ``status`` asks for: the key of the notifications that announce it."""
-    return f"{status}:{consortium_id}"
-
-
 def record_transitions(
     *,
-    consortia: QuerySet,
+    machine: Machine,
+    rows: QuerySet,
     transition: Transition,
     actor: User | None,
     role: str,
@@ -106,11 +126,11 @@ def record_transitions(
     stamp: datetime,
     comment: Expression | None = None,
 ) -> int:
-    """The workflow event and the audit event of ``transition`` for every consortium in ``consortia`` (already moved
-    to the target state): two statements, whether for one consortium or ten thousand. ``comment`` is the event's
-    text when it differs per row (an expression over the consortium); otherwise the reason."""
+    """The history event (in ``machine.event_model``) and the audit event of ``transition`` for every row in ``rows``
+    (already moved to the target state): two statements, whether for one row or ten thousand. ``comment`` is the
+    event's text when it differs per row (an expression over the row); otherwise the reason."""
     event = {
-        "consortium": F("pk"),
+        machine.event_key: F("pk"),
         "action": Value(transition.action),
         "from_status": Value(transition.source),
         "to_status": Value(transition.target),
@@ -122,7 +142,7 @@ def record_transitions(
         "occurred_at": Value(stamp),
         "event_type": Value(AuditEvent.Type.STATE_CHANGED),
         "username": Value(actor.get_username()[:150] if actor is not None else ""),
-        "object_type": Value(Consortium._meta.label_lower),
+        "object_type": Value(machine.object_type),
         "object_id": as_text(F("pk")),
         "changes": Value(
             {"action": transition.action, "from": transition.source, "to": transition.target, "reason": reason},
@@ -132,6 +152,6 @@ def record_transitions(
     if actor is not None:
         event["actor"] = Value(actor.pk)
         audit["actor"] = Value(actor.pk)
-    written = insert_from_select(WorkflowEvent, event, consortia)
-    insert_from_select(AuditEvent, audit, consortia)
+    written = insert_from_select(machine.event_model, event, rows)
+    insert_from_select(AuditEvent, audit, rows)
     return written

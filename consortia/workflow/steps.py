@@ -19,7 +19,7 @@ from .transitions import Transition
 class Action:
     """One action under way through the door: what its steps read, and what they leave for the caller."""
 
-    consortium: Any  # the Consortium, locked
+    subject: Any  # the row changing state (a Consortium, an AnnualReport…), locked
     transition: Transition
     actor: Any  # the acting User, or None for the daily jobs
     role: str
@@ -27,6 +27,11 @@ class Action:
     inputs: dict[str, Any]
     files: StoredFiles  # what a step writes to or deletes from storage, in step with the transaction
     results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def consortium(self) -> Any:
+        """The consortium's own steps name what they act on."""
+        return self.subject
 
     def input(self, name: str, default: Any = None) -> Any:
         return self.inputs.get(name, default)

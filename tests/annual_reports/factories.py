@@ -3,7 +3,16 @@
 from datetime import date
 from decimal import Decimal
 
-from annual_reports.models import NARRATIVES, TALENT_COUNTS, AnnualReport, ReportCampaign, TaskProgressStatus
+from annual_reports.jobs import create_reports
+from annual_reports.models import (
+    NARRATIVES,
+    TALENT_COUNTS,
+    AnnualReport,
+    ReportCampaign,
+    ReportSubmission,
+    TaskProgressStatus,
+)
+from annual_reports.snapshots import report_content
 from consortia.models import Consortium, FundingLine, ResearchTask, TechnologyKind
 from tests.lifecycle.factories import active_consortium
 
@@ -18,6 +27,20 @@ def campaign(*, year: int = YEAR, deadline: date | None = None) -> ReportCampaig
         period_end=date(year, 12, 31),
         deadline=deadline or date(year, 12, 31),
     )
+
+
+def reports_of_the_year() -> dict[int, AnnualReport]:
+    """The year's campaign and the report of every consortium running in it, by consortium id."""
+    opened = campaign()
+    create_reports(campaign=opened)
+    return {report.consortium_id: report for report in opened.reports.all()}
+
+
+def first_submission(report: AnnualReport, actor) -> ReportSubmission:
+    """The report filled in (``fill_in``) and stored as its first submission, straight through the ORM: the door's
+    checks are the services' tests."""
+    content = report_content(fill_in(report))
+    return ReportSubmission.objects.create(report=report, number=1, submitted_by=actor, content=content)
 
 
 def consortium(*, lead, start: date = date(2025, 3, 1), end: date = date(2028, 2, 28), tasks: int = 1, **options):

@@ -211,7 +211,7 @@ def test_a_complete_report_is_kept_as_submitted_and_announced_to_the_city_and_th
         ("攻关任务2", "on_track", 0),
     ]
     event = AuditEvent.objects.get(event_type=AuditEvent.Type.STATE_CHANGED)
-    assert event.changes == {"action": "submit", "from": "to_fill", "to": "submitted", "number": 1}
+    assert event.changes == {"action": "submit", "from": "to_fill", "to": "submitted", "reason": ""}
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {"city", "jiangning"}
     assert "2026 年度报告（第 1 次提交）" in Notification.objects.filter(recipient__username="city").get().body

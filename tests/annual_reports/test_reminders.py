@@ -41,7 +41,7 @@ def test_thirty_seven_and_one_day_before_the_deadline_each_lead_unit_user_is_rem
     first = reminders().get(recipient=lead)
     assert first.subject == f"年度报告提交截止还有 30 天：{report.consortium.name}"
     assert "2026 年度报告须于 2026-12-31 前提交，还有 30 天" in first.body
-    assert first.link == f"/filings/{report.consortium_id}/"
+    assert first.link == f"/annual-reports/reports/{report.pk}/"
     remind(DEADLINE - timedelta(days=7))
     remind(DEADLINE - timedelta(days=1))
 

@@ -1,0 +1,1 @@
+"""The annual-report pages: campaigns (``campaigns``), one report read (``reports``)."""
