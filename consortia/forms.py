@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import UsccField
 from portal.models import IndustryField, Organisation, PlatformCategory
 
-from .eligibility.rules import period_fault
+from .eligibility.periods import period_fault
 from .models import (
     ChainPosition,
     Consortium,

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consortia import recipients
-from consortia.eligibility.periods import latest_end
-from consortia.eligibility.rules import period_fault
+from consortia.eligibility.periods import latest_end, period_fault
 from consortia.models import Consortium, EligibilityThresholds, Section
 from consortia.states import Status
 from consortia.workflow.door import perform_action
