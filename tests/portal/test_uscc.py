@@ -4,7 +4,7 @@ from portal.forms import OrganisationForm
 from portal.models import Authority, Organisation
 from portal.uscc import check_character, is_valid_uscc, normalise_uscc, uscc_problem
 
-# Vectors from shared/reference/uscc.md.
+# Codes as published by their organisations (GB 32100), and one of them with its check character changed.
 PUBLISHED_VALID = ["914403001922038216", "91320214745555318W"]
 PUBLISHED_INVALID = "914403001922038217"
 
