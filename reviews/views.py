@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from consortia.models import Consortium
 from consortia.permissions import acting_role
 from consortia.states import Status
 from consortia.workflow.transitions import actions_from
+from portal.downloads import private_file
 from portal.exceptions import DomainError
 from portal.models import Role
 
@@ -128,11 +129,4 @@ def notice(request, pk: int):
         filing_notice = consortium.notice
     except Consortium.notice.RelatedObjectDoesNotExist:
         raise Http404 from None
-    response = FileResponse(
-        filing_notice.file.open("rb"),
-        as_attachment=True,
-        filename=f"备案通知书-{consortium.filing_number}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(filing_notice.file.open("rb"), filename=f"备案通知书-{consortium.filing_number}.pdf")

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from consortia.permissions import acting_role
+from portal.downloads import private_file
 from portal.exceptions import DomainError
 from portal.models import Role
 
@@ -110,15 +110,7 @@ def export(request, pk: int):
     stream = io.BytesIO()
     campaign_workbook(reports=_ordered(_filtered(request, user, campaign).qs), stream=stream)
     stream.seek(0)
-    # FileResponse writes an RFC 6266 filename* for the Chinese name.
-    response = FileResponse(
-        stream,
-        as_attachment=True,
-        filename=_("%(year)s年度报告.xlsx") % {"year": campaign.year},
-        content_type=XLSX,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(stream, filename=_("%(year)s年度报告.xlsx") % {"year": campaign.year}, content_type=XLSX)
 
 
 @login_required

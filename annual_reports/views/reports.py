@@ -4,9 +4,10 @@ PDF of each submission."""
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+
+from portal.downloads import private_file
 
 from ..models import AnnualReport
 from ..pdf import render_report_pdf, report_parts
@@ -50,10 +51,4 @@ def submission_pdf(request, pk: int, number: int):
         "name": report.consortium.name,
         "number": submission.number,
     }
-    # FileResponse writes an RFC 6266 filename* for the Chinese name and refuses header injection.
-    response = FileResponse(
-        io.BytesIO(render_report_pdf(submission)), filename=filename, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(io.BytesIO(render_report_pdf(submission)), filename=filename, attachment=False)

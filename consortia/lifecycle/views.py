@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from portal.downloads import private_file
 from portal.exceptions import DomainError
 from portal.models import Role
 from portal.spreadsheets import starts_like_formula
@@ -204,12 +205,7 @@ def download_document(request, pk: int, document_id: int):
     document = get_object_or_404(consortium.lifecycle_documents, pk=document_id)
     if document.kind == LifecycleDocument.Kind.REVOCATION_EVIDENCE and request.user.role != Role.CITY_STAFF:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(document.file.open("rb"), filename=document.original_name)
 
 
 # --- The dishonesty record ---------------------------------------------------------------------------------------

@@ -5,11 +5,12 @@ the services in ``consortia.changes`` decide what is allowed and their refusals 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.downloads import private_file
 from portal.exceptions import DomainError
 
 from .. import changes
@@ -80,9 +81,4 @@ def download_agreement(request, pk: int, change_id: int):
     """A change's supplementary agreement, for whoever may see the consortium (others get 404)."""
     consortium = _visible_consortium(request, pk)
     document = get_object_or_404(ChangeDocument.objects.filter(consortium=consortium), change__pk=change_id)
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(document.file.open("rb"), filename=document.original_name)

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+
+from portal.downloads import private_file
 
 from ..permissions import leads
 from .common import visible_filing
@@ -15,10 +16,4 @@ def download_document(request, pk: int, document_id: int):
         # Reviewers download what was submitted, never a file the lead unit has not sent.
         documents = documents.filter(submissions__isnull=False).distinct()
     document = get_object_or_404(documents, pk=document_id)
-    # FileResponse writes an RFC 6266 filename* for Chinese names and refuses header injection.
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(document.file.open("rb"), filename=document.original_name)
