@@ -5,8 +5,9 @@ editor's forms speak the filing editor's words (``consortia.forms.GuidingForm``)
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consortia.forms import AmountField, BaseOneRowFormSet, GuidingForm, SectionForm
+from consortia.forms import AmountField, BaseOneRowFormSet, GuidingForm, SectionForm, worded_errors
 
+from .changes import change_title
 from .models import (
     NARRATIVES,
     RESULT_COUNTS,
@@ -27,6 +28,33 @@ class CampaignForm(forms.Form):
     year = forms.IntegerField(label=_("报告年度"))
     deadline = forms.DateField(
         label=_("提交截止日期"), required=False, widget=DATE_WIDGET, help_text=_("不填则为报告年度的12月31日。")
+    )
+
+
+class ReportDecisionForm(forms.Form):
+    """City staff's decision on a submitted report: the choices are what the report's table allows them now."""
+
+    decision = forms.ChoiceField(label=_("处理决定"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("退回修改时必须说明需要修改的内容，意见将告知牵头单位。"),
+    )
+    expected_status = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, transitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [(t.action, t.label) for t in transitions]
+
+
+class ReportCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("审阅意见"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("意见仅市科技局和属地主管部门可见。"),
     )
 
 
@@ -56,6 +84,29 @@ def report_form(section: str, data, report: AnnualReport) -> ReportForm:
     for field in form.fields.values():
         field.required = False
     return form
+
+
+class ChangeExplanationsForm(forms.Form):
+    """What the report says of each change of its period (``changes.period_changes``): one field a change, named by
+    the change, each required where it is typed (§5.3.b asks for every change to be explained)."""
+
+    def __init__(self, data=None, *, changes):
+        super().__init__(data, prefix="changes")
+        self.changes = [change for change, _text in changes]
+        for change, text in changes:
+            field = forms.CharField(
+                label=change_title(change), initial=text, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            field.error_messages.update(worded_errors(field), required=_("请说明该变更事项及其对本年度建设的影响。"))
+            self.fields[f"change_{change.pk}"] = field
+
+    def rows(self) -> list[tuple]:
+        """Each change with its bound field, for the page."""
+        return [(change, self[f"change_{change.pk}"]) for change in self.changes]
+
+    def explanations(self) -> dict[int, str]:
+        """What was typed for each change, by the change's id (after ``is_valid``)."""
+        return {change.pk: self.cleaned_data[f"change_{change.pk}"].strip() for change in self.changes}
 
 
 class UnitRowForm(GuidingForm, forms.ModelForm):

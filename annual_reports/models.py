@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from consortia.models import Consortium, ResearchTask
+from consortia.models import ChangeRecord, Consortium, ResearchTask
 from portal.models import AppendOnly, Organisation, ScopedQuerySet
 
 
@@ -270,6 +270,28 @@ class ReportJointProject(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReportChangeExplanation(models.Model):
+    """What the report says of one change that took effect in its period (§5.3.b: a change made by supplementary
+    agreement is explained in that year's report). The changes themselves are ``consortia.ChangeRecord``: the report
+    lists those of its period by itself and asks for an explanation of each."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="change_explanations")
+    change = models.ForeignKey(ChangeRecord, on_delete=models.PROTECT, related_name="report_explanations")
+    text = models.TextField(_("变更情况说明"))
+
+    class Meta:
+        verbose_name = _("变更事项说明")
+        verbose_name_plural = _("变更事项说明")
+        ordering = ["change__effective_on", "change_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "change"], name="one_explanation_per_change_and_report"),
+            models.CheckConstraint(condition=~Q(text=""), name="change_explanation_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} {self.change_id}"
 
 
 class ReportSubmission(AppendOnly, models.Model):

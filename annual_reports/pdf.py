@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone, translation
 
+from consortia.models import ChangeRecord
 from portal.pdf import render_pdf
 
 from .models import (
@@ -87,6 +88,11 @@ def _tasks(rows: list[dict]) -> Table:
     )
 
 
+def _changes(changes: list[dict]) -> list[dict]:
+    """The period's changes with their kind in words."""
+    return [{**change, "kind_label": ChangeRecord.Kind(change["kind"]).label} for change in changes]
+
+
 def _joint_projects(projects: list[dict]) -> Table:
     return Table([Row([p["title"], _units(p["units"]), p["funding_source"]], [Decimal(p["amount"])]) for p in projects])
 
@@ -121,6 +127,7 @@ def report_parts(content: dict) -> dict:
             )
         ),
         "joint_projects": _joint_projects(content["joint_projects"]),
+        "changes": _changes(content["changes"]),
     }
 
 

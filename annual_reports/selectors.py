@@ -11,6 +11,7 @@ from consortia.permissions import leads
 from consortia.selectors import SectionStatus
 from portal.models import Authority, Role, User
 
+from .changes import change_title, period_changes
 from .models import (
     NARRATIVES,
     TALENT_COUNTS,
@@ -67,6 +68,14 @@ def report_comments(user: User, report: AnnualReport) -> QuerySet[ReportComment]
     return report.comments.filter(report__in=AnnualReport.objects.visible_to(user)).select_related("author")
 
 
+def _changes_missing(report: AnnualReport) -> list[str]:
+    return [
+        _("变更事项“%(change)s”的说明") % {"change": change_title(change)}
+        for change, text in period_changes(report)
+        if not text.strip()
+    ]
+
+
 def _funding_missing(report: AnnualReport) -> list[str]:
     lines = list(report.funding_lines.select_related("organisation"))
     if not lines:
@@ -87,6 +96,8 @@ def _tasks_missing(report: AnnualReport) -> list[str]:
 
 
 def _structured_missing(report: AnnualReport, section: str) -> list[str]:
+    if section == ReportSection.OVERALL:
+        return _changes_missing(report)
     if section == ReportSection.TEAM:
         return [] if report.team_size is not None else [_("运营团队人数")]
     if section == ReportSection.FUNDING:
@@ -101,8 +112,8 @@ def _structured_missing(report: AnnualReport, section: str) -> list[str]:
 
 def report_checklist(report: AnnualReport) -> list[SectionStatus]:
     """Each of the seven contents with what it still lacks: its text, and the structured parts where there are any
-    (the team's size, an explanation wherever a unit spent more than it received, every task's status, the talent
-    counts)."""
+    (an explanation of each change of the period, one wherever a unit spent more than it received, the team's size,
+    every task's status, the talent counts)."""
     statuses = []
     for section in ReportSection:
         missing = [] if getattr(report, NARRATIVES[section]).strip() else [_("文字说明")]

@@ -112,15 +112,20 @@ def submit_report(*, report_id: int, actor: User) -> ReportSubmission:
     return take_action(REPORT, pk=report_id, action="submit", actor=actor).results[REPORT_SNAPSHOT]
 
 
-def accept_report(*, report_id: int, actor: User, comment: str = "") -> AnnualReport:
-    """City staff accept a submitted report; the lead unit is told, with the comment if there is one."""
-    return take_action(REPORT, pk=report_id, action="accept", actor=actor, reason=comment).subject
+def accept_report(*, report_id: int, actor: User, reason: str = "", expected_status: str | None = None) -> AnnualReport:
+    """City staff accept a submitted report; the lead unit is told, with the comment if there is one.
+    ``expected_status``: the state the page showed, so that a second reviewer's click is refused, not repeated."""
+    return take_action(
+        REPORT, pk=report_id, action="accept", actor=actor, reason=reason, expected_status=expected_status
+    ).subject
 
 
-def return_report(*, report_id: int, actor: User, reason: str) -> AnnualReport:
+def return_report(*, report_id: int, actor: User, reason: str, expected_status: str | None = None) -> AnnualReport:
     """City staff return a submitted report for revision, saying why; the lead unit is told, and may revise and submit
     it again."""
-    return take_action(REPORT, pk=report_id, action="return", actor=actor, reason=reason).subject
+    return take_action(
+        REPORT, pk=report_id, action="return", actor=actor, reason=reason, expected_status=expected_status
+    ).subject
 
 
 def comment_on_report(*, report_id: int, actor: User, text: str) -> ReportComment:

@@ -1,6 +1,7 @@
 """A report as one JSON document: what a ``ReportSubmission`` keeps, and what the lead unit sees of its live report.
 Amounts are strings (exact decimals), dates ISO, so the live report and a stored one read the same."""
 
+from .changes import period_changes
 from .models import NARRATIVES, RESULT_COUNTS, SPENT_FIELDS, TALENT_COUNTS, AnnualReport
 
 
@@ -11,6 +12,19 @@ def report_content(report: AnnualReport) -> dict:
         "period": {"start": campaign.period_start.isoformat(), "end": campaign.period_end.isoformat()},
         "consortium": {"id": consortium.pk, "name": consortium.name, "filing_number": consortium.filing_number},
         "narratives": {str(section): getattr(report, field) for section, field in NARRATIVES.items()},
+        # The period's changes as recorded (kind, member, date, agreement) and what the report says of each.
+        "changes": [
+            {
+                "id": change.pk,
+                "kind": change.kind,
+                "effective_on": change.effective_on.isoformat(),
+                "member": change.membership.organisation.name if change.membership_id else None,
+                "agreement": change.agreement.original_name,
+                "recorded_explanation": change.explanation,
+                "explanation": text,
+            }
+            for change, text in period_changes(report)
+        ],
         "team_size": report.team_size,
         "talent": {field.removeprefix("talent_"): getattr(report, field) for field in TALENT_COUNTS},
         "funding_lines": [

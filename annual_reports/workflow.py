@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consortia import recipients
+from consortia.permissions import acting_role
 from consortia.workflow.machine import Machine
 from consortia.workflow.steps import Action, step
 from consortia.workflow.transitions import Transition
@@ -57,7 +58,16 @@ REPORT = Machine(
     moved=gettext_lazy("该年度报告的状态已变为“%(status)s”，可能已有他人先行办理。请刷新页面后查看。"),
     wrong_state=gettext_lazy("年度报告处于“%(status)s”状态，不能执行该操作。"),
     wrong_role=gettext_lazy("您的角色不能对该年度报告执行“%(action)s”。"),
+    work_key=lambda status, report_id: f"report:{status}:{report_id}",
 )
+
+
+def report_decisions(user, report: AnnualReport) -> list[Transition]:
+    """What ``user`` may decide on ``report`` now (city staff: accept or return a submitted one), for the page."""
+    role = acting_role(user)
+    return [
+        t for t in REPORT_TRANSITIONS.values() if t.source == report.status and role in t.roles and t.action != "submit"
+    ]
 
 
 @step(REPORT_SNAPSHOT)
@@ -99,6 +109,8 @@ def announce_submission(action: Action) -> None:
             "number": submission.number,
         },
         link=reverse("annual_reports:report", args=[report.pk]),
+        # The reviewers' work until the city decides: finished by the door when the report leaves "submitted".
+        work_key=REPORT.work_key(ReportStatus.SUBMITTED, report.pk),
     )
 
 

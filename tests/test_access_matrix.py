@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from annual_reports.models import AnnualReport
+from annual_reports.models import AnnualReport, ReportComment, ReportEvent
 from consortia.changes import record_change
 from consortia.lifecycle.services import declare_completion
 from consortia.models import (
@@ -106,6 +106,8 @@ GET_MATRIX = {
     # Like the filing's editor: its lead unit's alone; who reads the report is refused (403).
     "annual_reports:edit": ("report_section", [LOGIN, 200, 404, 403, 404, 403, 403]),
     "annual_reports:submit": ("report", POST_ONLY),
+    "annual_reports:decide": ("report", POST_ONLY),
+    "annual_reports:comment": ("report", POST_ONLY),
 }
 
 # State-changing URLs posted by everyone but the owner (whose POSTs are the features' own tests): nothing may change.
@@ -118,6 +120,10 @@ POST_MATRIX = {
     "consortia:delete_draft": ("draft", [LOGIN, None, 404, 404, 404, 404, 403]),
     "annual_reports:edit": ("report_section", [LOGIN, None, 404, 403, 404, 403, 403]),
     "annual_reports:submit": ("report", [LOGIN, None, 404, 403, 404, 403, 403]),
+    # A report still to fill has nothing to decide: back to the page with a message, for whoever sees it.
+    "annual_reports:decide": ("report", [LOGIN, None, 404, 302, 404, 302, 302]),
+    # Reviewers get the form back with its error (no text); administrators read, they do not comment.
+    "annual_reports:comment": ("report", [LOGIN, None, 404, 400, 404, 400, 302]),
     # Nothing to decide on a filed consortium: back to the page with a message.
     "reviews:review": ("filed", [LOGIN, 403, 403, 302, 404, 302, 302]),
     "lifecycle:declare_completion": ("filed", [LOGIN, None, 404, 403, 403, 403, 403]),
@@ -227,6 +233,8 @@ def state(world):
         ProvincialRecognition.objects.count(),
         ChangeRecord.objects.count(),
         list(AnnualReport.objects.order_by("pk").values_list("status", "section_versions", "overall_narrative")),
+        ReportEvent.objects.count(),
+        ReportComment.objects.count(),
     )
 
 

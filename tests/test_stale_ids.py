@@ -307,7 +307,10 @@ TARGETS["annual_reports:edit"] = {
     "bases": [{"pk": "report", "section": "funding"}],
     "foreign": {"pk": ["foreign_report"]},
 }
-TARGETS["annual_reports:submit"] = {"bases": [{"pk": "report"}], "foreign": {"pk": ["foreign_report"]}}
+TARGETS["annual_reports:submit"] = TARGETS["annual_reports:decide"] = TARGETS["annual_reports:comment"] = {
+    "bases": [{"pk": "report"}],
+    "foreign": {"pk": ["foreign_report"]},
+}
 TARGETS["consortia:remove_member"] = TARGETS["consortia:edit_member"]
 TARGETS["consortia:delete_document"] = TARGETS["consortia:document"]
 

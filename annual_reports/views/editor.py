@@ -19,15 +19,26 @@ from consortia.snapshots import load_filing
 from consortia.views.editor import consortium_units, copy_to, run_save
 from portal.exceptions import DomainError
 
-from ..forms import NUMBERS, FundingLineFormSet, JointProjectFormSet, ReturnFormSet, TaskProgressFormSet, report_form
-from ..models import NARRATIVES, AnnualReport, ReportSection
+from ..changes import period_changes
+from ..forms import (
+    NUMBERS,
+    ChangeExplanationsForm,
+    FundingLineFormSet,
+    JointProjectFormSet,
+    ReturnFormSet,
+    TaskProgressFormSet,
+    report_form,
+)
+from ..models import NARRATIVES, AnnualReport, ReportChangeExplanation, ReportSection
 from ..permissions import report_edit_refusal
 from ..selectors import report_checklist
 from ..services import save_report_section, submit_report
 
 # What each section asks for, under its §5.2 heading.
 HINTS = {
-    ReportSection.OVERALL: gettext_lazy("概述本年度联合体建设的总体进展、取得的主要成效和存在的问题。"),
+    ReportSection.OVERALL: gettext_lazy(
+        "概述本年度联合体建设的总体进展、取得的主要成效和存在的问题，并逐项说明本年度通过补充协议作出的变更。"
+    ),
     ReportSection.PARTNERS: gettext_lazy("说明合作单位的变化与协作情况，并逐项列出本年度合作开展的研发项目。"),
     ReportSection.TEAM: gettext_lazy("说明运营团队的组建、分工和运行情况，并填写团队人数。"),
     ReportSection.FUNDING: gettext_lazy(
@@ -63,6 +74,14 @@ def tables_of(section: str, data, report: AnnualReport) -> list[Table]:
     return []
 
 
+def explanations_of(section: str, data, report: AnnualReport) -> ChangeExplanationsForm | None:
+    """The overall section asks for an explanation of each change of the period (§5.3.b); None where there is none."""
+    if section != ReportSection.OVERALL:
+        return None
+    changes = period_changes(report)
+    return ChangeExplanationsForm(data, changes=changes) if changes else None
+
+
 def editable_report(request, pk: int) -> AnnualReport:
     """The report for its lead unit's users; 404 for who does not see it, 403 for who sees it but does not lead."""
     report = get_object_or_404(
@@ -73,11 +92,16 @@ def editable_report(request, pk: int) -> AnnualReport:
     return report
 
 
-def write_section(form, tables):
-    """What ``save_report_section`` applies to the locked report: the form's fields, then each table's rows."""
+def write_section(form, tables, explanations):
+    """What ``save_report_section`` applies to the locked report: the form's fields, each table's rows, and what it
+    says of each change of the period."""
 
     def apply(report):
         copy_to(form)(report)
+        for change_id, text in (explanations.explanations() if explanations else {}).items():
+            ReportChangeExplanation.objects.update_or_create(
+                report=report, change_id=change_id, defaults={"text": text}
+            )
         for formset in (table.formset for table in tables):
             for row in formset.save(commit=False):
                 row.report = report
@@ -108,10 +132,12 @@ def edit_section(request, pk: int, section: str):
     checklist = report_checklist(report)
     data = request.POST if request.method == "POST" else None
     form, tables = report_form(section, data, report), tables_of(section, data, report)
+    explanations = explanations_of(section, data, report)
     stale = None
     # Every part validated, so that all its errors show at once.
-    if data is not None and all([form.is_valid(), *(table.formset.is_valid() for table in tables)]):
-        apply = write_section(form, tables)
+    parts = [form, *(table.formset for table in tables), *([explanations] if explanations else [])]
+    if data is not None and all([part.is_valid() for part in parts]):
+        apply = write_section(form, tables, explanations)
         outcome = run_save(
             request,
             lambda version: save_report_section(
@@ -134,6 +160,7 @@ def edit_section(request, pk: int, section: str):
             "hint": HINTS[section],
             "form": form,
             "tables": tables,
+            "explanations": explanations,
             "tables_invalid": any(table.formset.total_error_count() for table in tables),
             "checklist": checklist,
             "incomplete": [status for status in checklist if not status.complete],

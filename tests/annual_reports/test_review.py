@@ -46,7 +46,7 @@ def decisions(report):
 
 
 def test_accepting_writes_one_event_and_one_audit_event_and_tells_the_lead_unit(submitted, demo_users):
-    accept_report(report_id=submitted.pk, actor=demo_users["city"], comment="  材料完整  ")
+    accept_report(report_id=submitted.pk, actor=demo_users["city"], reason="  材料完整  ")
 
     submitted.refresh_from_db()
     assert submitted.status == ReportStatus.ACCEPTED
@@ -86,7 +86,7 @@ def test_only_city_staff_decide_and_a_refusal_changes_nothing(submitted, demo_us
     actor = demo_users[username]
     with pytest.raises(DomainError):
         if decide == "accept":
-            accept_report(report_id=submitted.pk, actor=actor, comment="好")
+            accept_report(report_id=submitted.pk, actor=actor, reason="好")
         else:
             return_report(report_id=submitted.pk, actor=actor, reason="改")
 
