@@ -1,11 +1,14 @@
 """Spreadsheets that people open in Excel or WPS: the rule that keeps text that looks like a formula from being
-evaluated (formula or CSV injection), and the cells of a write-only XLSX workbook (openpyxl) built on it.
+evaluated (formula or CSV injection), and the cells of a write-only XLSX workbook (openpyxl) and the fields of a CSV
+file built on it.
 
 In a CSV file the only way to say "this is text" is a leading apostrophe. An XLSX cell has a type: these cells are
 written as strings, never as formulas, and those that start like a formula also carry the quote prefix, so that Excel
 still treats them as text once somebody edits them.
 """
 
+import csv
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -75,3 +78,28 @@ def add_sheet(workbook, title: str, headers: list[str], *, widths: dict[int, flo
 
 def append(sheet: WriteOnlyWorksheet, values) -> None:
     sheet.append([cell(sheet, value) for value in values])
+
+
+# Excel opens a CSV file as UTF-8 only when it starts with the byte-order mark; without it the Chinese is garbled.
+BOM = "\ufeff"
+
+
+def csv_field(value) -> str:
+    """One value as a CSV field Excel shows as it is: text that starts like a formula quoted with an apostrophe,
+    dates ISO 8601 (a time in the portal's time zone), amounts as written, ``None`` empty."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if starts_like_formula(text) else text
+
+
+def write_csv(stream, headers: Iterable, rows: Iterable[Iterable]) -> None:
+    """The BOM, the header row and ``rows`` to ``stream`` (anything with ``write``: a file, an HttpResponse)."""
+    stream.write(BOM)
+    writer = csv.writer(stream)
+    writer.writerow([str(header) for header in headers])
+    writer.writerows([csv_field(value) for value in row] for row in rows)

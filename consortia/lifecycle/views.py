@@ -2,8 +2,6 @@
 (another organisation's consortium is a 404); a role that may not act gets a 403; the services decide the rest and
 their refusals are shown on the form, with nothing changed."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from portal.downloads import private_file
 from portal.exceptions import DomainError
 from portal.models import Role
-from portal.spreadsheets import starts_like_formula
+from portal.spreadsheets import write_csv
 
 from ..models import Consortium, DishonestyRecord, LifecycleDocument
 from ..permissions import end_record_refusal
@@ -247,10 +245,23 @@ EXPORT_COLUMNS = (
 )
 
 
-def _cell(value) -> str:
-    """A cell that Excel shows as text: a value that starts like a formula is quoted (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if starts_like_formula(text) else text
+def _export_row(record: DishonestyRecord) -> tuple:
+    consortium = record.revocation.consortium if record.revocation else None
+    return (
+        record.organisation.name,
+        record.organisation.uscc,
+        record.reason,
+        record.valid_from,
+        record.valid_until or _("长期"),
+        record.state.label,
+        consortium.name if consortium else "",
+        consortium.filing_number if consortium else "",
+        record.recorded_by,
+        record.recorded_at,
+        record.ended_on,
+        record.end_reason,
+        record.ended_by,
+    )
 
 
 @login_required
@@ -261,29 +272,7 @@ def dishonesty_export(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dishonesty-records-{today.isoformat()}.csv"'
     response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([str(column) for column in EXPORT_COLUMNS])
-    for record in records.iterator(chunk_size=500):
-        consortium = record.revocation.consortium if record.revocation else None
-        writer.writerow(
-            _cell(value)
-            for value in (
-                record.organisation.name,
-                record.organisation.uscc,
-                record.reason,
-                record.valid_from.isoformat(),
-                record.valid_until.isoformat() if record.valid_until else _("长期"),
-                record.state.label,
-                consortium.name if consortium else "",
-                consortium.filing_number if consortium else "",
-                record.recorded_by,
-                timezone.localtime(record.recorded_at).strftime("%Y-%m-%d %H:%M"),
-                record.ended_on.isoformat() if record.ended_on else "",
-                record.end_reason,
-                record.ended_by or "",
-            )
-        )
+    write_csv(response, EXPORT_COLUMNS, (_export_row(record) for record in records.iterator(chunk_size=500)))
     return response
 
 
