@@ -66,8 +66,9 @@ def reporting_consortia(campaign: ReportCampaign) -> QuerySet[Consortium]:
 
 def create_reports(*, campaign: ReportCampaign) -> int:
     """A report for every consortium that reports in ``campaign`` and has none yet, its funding lines pre-filled
-    from the filing's funding plan for the year; a progress row for each research task of every report still being
-    filled. At most four statements, whatever the number of consortia; returns the number of reports created."""
+    from the filing's funding plan for the year, its lead unit's users told; a progress row for each research task of
+    every report still being filled. A fixed number of statements, whatever the number of consortia; returns the
+    number of reports created."""
     with transaction.atomic():
         stamp = timezone.now()
         created = insert_from_select(
@@ -90,6 +91,7 @@ def create_reports(*, campaign: ReportCampaign) -> int:
             new = AnnualReport.objects.filter(campaign=campaign, created_at=stamp)
             _prefill_funding(new, year=campaign.year)
             _audit_created(new, year=campaign.year, stamp=stamp)
+            _tell_lead_units(new, stamp=stamp)
         # Every task of a report still being filled, so one the filing gained during the year is reported on too.
         insert_from_select(
             ReportTaskProgress,
@@ -138,6 +140,22 @@ def _audit_created(reports: QuerySet[AnnualReport], *, year: int, stamp) -> None
         },
         reports,
     )
+
+
+def _tell_lead_units(reports: QuerySet[AnnualReport], *, stamp) -> None:
+    """The lead unit's users are told the report is theirs to fill, once each (``report-opened:{report}:{user}``)."""
+    _queue_about_reports(
+        _told(Role.LEAD_UNIT, LEAD_UNIT_REPORTS, reports),
+        LEAD_UNIT_REPORTS,
+        subject=_("请填报 %(year)s 年度报告：%(name)s"),
+        body=_(
+            "市科技局已开启 %(year)s 年度报告。请于 %(deadline)s 前登录平台，填写“%(name)s”本年度的七项内容并提交"
+            "（指引五（二））。"
+        ),
+        dedup_key="report-opened:%(report)s:%(user)s",
+        stamp=stamp,
+    )
+    _deliver_now(stamp=stamp, prefix="report-opened:")
 
 
 def create_reports_for_open_campaigns(*, today: date) -> int:

@@ -60,6 +60,14 @@ def report_as_seen(user: User, report: AnnualReport) -> ReportAsSeen:
     return ReportAsSeen(content=latest.content if latest else None, submission=latest)
 
 
+def returned_because(report: AnnualReport) -> str:
+    """The reason of the city's return while the report is returned (blank otherwise)."""
+    if report.status != ReportStatus.RETURNED:
+        return ""
+    latest = report.events.filter(action="return").order_by("-occurred_at", "-pk").first()
+    return latest.comment if latest else ""
+
+
 def report_comments(user: User, report: AnnualReport) -> QuerySet[ReportComment]:
     """The reviewers' remarks on a report, for city staff, administrators and the district officers who see it; the
     lead unit sees none."""

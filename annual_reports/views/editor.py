@@ -31,7 +31,7 @@ from ..forms import (
 )
 from ..models import NARRATIVES, AnnualReport, ReportChangeExplanation, ReportSection
 from ..permissions import report_edit_refusal
-from ..selectors import report_checklist
+from ..selectors import report_checklist, returned_because
 from ..services import save_report_section, submit_report
 
 # What each section asks for, under its §5.2 heading.
@@ -165,6 +165,8 @@ def edit_section(request, pk: int, section: str):
             "checklist": checklist,
             "incomplete": [status for status in checklist if not status.complete],
             "refusal": refusal,
+            # What the city asked to revise, beside the form while the lead unit revises.
+            "return_reason": returned_because(report),
             "loaded_version": stale.version if stale else section_version(report, section).number,
             "stale": stale,
             "saved": saved_values(report.pk, section) if stale else None,
@@ -184,4 +186,5 @@ def submit(request, pk: int):
         incomplete = [status.section for status in report_checklist(report) if not status.complete]
         return redirect("annual_reports:edit", pk, incomplete[0] if incomplete else ReportSection.OVERALL)
     messages.success(request, _("年度报告已提交。"))
-    return redirect("annual_reports:edit", pk, ReportSection.OVERALL)
+    # To the report as submitted, with its status and PDF: the editor is read-only now.
+    return redirect("annual_reports:report", pk)

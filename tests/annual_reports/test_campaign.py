@@ -18,7 +18,7 @@ from annual_reports.services import open_campaign
 from consortia.models import ResearchTask, TechnologyKind
 from consortia.states import Status
 from portal.exceptions import DomainError
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Notification
 from tests.lifecycle.factories import organisation
 
 from . import factories
@@ -78,6 +78,29 @@ def test_running_again_creates_no_duplicates_and_adds_one_approved_since(demo_us
     assert reported(campaign) == {first.pk, approved_later.pk}
     assert ReportTaskProgress.objects.filter(report__consortium=approved_later).count() == 1
     assert AnnualReport.objects.count() == 2
+
+
+def test_the_lead_units_users_are_told_once_and_one_approved_since_is_told_on_the_next_run(demo_users):
+    lead, colleague = demo_users["lead-a"], demo_users["lead-b"]
+    first = factories.consortium(lead=lead)
+    campaign = factories.campaign()
+    create_reports(campaign=campaign)
+    report = AnnualReport.objects.get(consortium=first)
+
+    def told():
+        return Notification.objects.filter(dedup_key__startswith="report-opened:")
+
+    (notice,) = told()
+    assert (notice.recipient, notice.link) == (lead, f"/annual-reports/reports/{report.pk}/")
+    assert "请填报 2026 年度报告" in notice.subject and "2026-12-31" in notice.body
+
+    create_reports(campaign=campaign)
+    assert told().count() == 1  # nobody told twice
+
+    later = factories.consortium(lead=colleague, start=date(YEAR, 11, 20))
+    create_reports_for_open_campaigns(today=date(YEAR, 12, 1))
+    assert told().count() == 2
+    assert told().filter(recipient=colleague, link__endswith=f"/{later.annual_reports.get().pk}/").exists()
 
 
 def test_the_daily_run_leaves_a_campaign_alone_once_its_deadline_has_passed(demo_users):

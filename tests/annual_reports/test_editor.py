@@ -256,6 +256,7 @@ def test_a_complete_report_submits_and_the_editor_is_then_read_only(lead, report
     response = lead.post(reverse("annual_reports:submit", args=[report.pk]), follow=True)
 
     assert "年度报告已提交。" in response.text
+    assert response.redirect_chain[-1][0] == reverse("annual_reports:report", args=[report.pk])
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and ReportSubmission.objects.filter(report=report).count() == 1
     page = lead.get(edit_url(report, ReportSection.PLAN)).text

@@ -46,6 +46,10 @@ def test_city_staff_return_a_report_with_the_reason_the_page_then_shows(submitte
     events = page.content.decode()
     assert "请补充资金支出明细。" in events and "已退回" in events
     assert page.context["decision_form"] is None
+    # and the lead unit reads it again beside the form it revises
+    editor = client_for(demo_users["lead-a"]).get(reverse("annual_reports:edit", args=[submitted.pk, "funding"]))
+    assert editor.context["return_reason"] == "请补充资金支出明细。"
+    assert 'data-testid="return-reason"' in editor.content.decode()
 
 
 def test_a_return_without_a_reason_is_an_error_at_its_field_and_changes_nothing(submitted, demo_users):
