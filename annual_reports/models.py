@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from consortia.models import ChangeRecord, Consortium, ResearchTask
+from consortia.models import ChangeRecord, Consortium, ResearchTask, consortium_visibility
 from portal.models import AppendOnly, Organisation, ScopedQuerySet
 
 
@@ -92,7 +92,7 @@ class ReportCampaign(models.Model):
 class AnnualReportQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
         # Whoever sees the consortium sees its reports' rows; what they read of one is ``selectors.report_as_seen``.
-        return self.filter(consortium__in=Consortium.objects.visible_to(user))
+        return self.filter(consortium_visibility(user, "consortium__"))
 
 
 class AnnualReport(models.Model):
@@ -132,7 +132,11 @@ class AnnualReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "consortium"], name="one_report_per_consortium_and_year")
         ]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            # The campaign's version (``selectors.campaign_progress``): its count and latest change, from the index.
+            models.Index(fields=["campaign", "updated_at"]),
+        ]
 
     def __str__(self):
         return f"{self.consortium_id} {self.campaign_id}"

@@ -1,6 +1,6 @@
 """The officers' review queues at DESIGN §10's scale. Target: a queue page within 3× a trivial page of the same user.
 
-On a database of its own (see ``fresh_database``), builds a portfolio of 10,000 consortia led by 420 organisations
+On a database of its own (see ``pages.fresh_database``), builds a portfolio of 10,000 consortia led by 420 organisations
 spread over the 14 authorities (300 in district review in Jiangning, 400 in city review, the rest active, expired,
 draft...), 60,000 memberships, 200,000 workflow events and the submissions the queue counts (1 to 3 per submitted
 consortium): bulk_create for the consortia and organisations, executemany or COPY for the big tables. Then times,
@@ -25,19 +25,18 @@ import json
 import os
 import random
 import re
-import statistics
 import time
 from collections import Counter
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, reset_queries, transaction
+from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.utils import timezone
 
+from benchmarks.pages import client_for, fresh_database, one_request, print_plans, report, run_alone, time_pages
 from consortia.states import FILED, Status
 from portal.uscc import ALPHABET, check_character
 
@@ -49,9 +48,6 @@ EVENTS = 200_000
 LEADS_PER_AUTHORITY = 30
 MEMBER_ORGANISATIONS = 1_580
 NOTIFICATIONS_PER_USER = 30
-WARMUPS = 5
-RUNS = 50
-TARGET_RATIO = 3.0
 BATCH = 2_000
 SEED = 2026
 
@@ -532,64 +528,6 @@ def build_portfolio() -> dict:
 # --- Timing ----------------------------------------------------------------------------------------------------------
 
 
-def client_for(user) -> Client:
-    client = Client(HTTP_HOST="localhost")  # ALLOWED_HOSTS, without setup_test_environment()'s instrumentation
-    client.force_login(user)
-    return client
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def get(client: Client, url: str):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise AssertionError(f"GET {url}: {response.status_code}")
-    return response
-
-
-def time_pages(pages: list[tuple[str, Client, str]]) -> dict[str, tuple[list[float], list[float]]]:
-    """Wall-clock and this thread's CPU time (ms) of each page, in rounds that take every page in turn."""
-    for _ in range(WARMUPS):
-        for _label, client, url in pages:
-            get(client, url)
-    timings = {label: ([], []) for label, _, _ in pages}
-    for _ in range(RUNS):
-        for label, client, url in pages:
-            wall, cpu = time.perf_counter(), time.thread_time()
-            get(client, url)
-            timings[label][1].append((time.thread_time() - cpu) * 1000)
-            timings[label][0].append((time.perf_counter() - wall) * 1000)
-        reset_queries()
-    return timings
-
-
-def report(timings: dict[str, tuple[list[float], list[float]]]) -> None:
-    wall = {label: statistics.median(values[0]) for label, values in timings.items()}
-    cpu = {label: statistics.median(values[1]) for label, values in timings.items()}
-    print(f"{RUNS} timed requests a page after {WARMUPS} warm-ups, interleaved (CPU: this process, not the database):")
-    for label, (values, _cpu) in timings.items():
-        p95 = percentile(values, 0.95)
-        line = f"  {label:16} p50 {wall[label]:7.1f} ms  p95 {p95:7.1f} ms  CPU p50 {cpu[label]:6.1f} ms"
-        if "inbox" not in label:
-            inbox = "district inbox" if label.startswith("district") else "city inbox"
-            ratio = wall[label] / wall[inbox]
-            verdict = "ok" if ratio <= TARGET_RATIO else f"ABOVE the {TARGET_RATIO:.0f}× target"
-            line += f"  = {ratio:.1f}× the inbox (CPU {cpu[label] / cpu[inbox]:.1f}×) — {verdict}"
-        print(line)
-
-
-def explain(sql: str) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-            return "\n".join(f"      {row[0]}" for row in cursor.fetchall())
-        cursor.execute("EXPLAIN QUERY PLAN " + sql)
-        return "\n".join(f"      {row[-1]}" for row in cursor.fetchall())
-
-
 def shown(html: str) -> tuple[int, dict[str, int]]:
     """The row count and the status tabs' counts a queue page shows."""
     total = int(re.search(r'data-testid="result-count">共 ([\d,]+) 项', html).group(1).replace(",", ""))
@@ -598,14 +536,7 @@ def shown(html: str) -> tuple[int, dict[str, int]]:
 
 
 def inspect(label: str, client: Client, url: str, expected_total: int, expected_tabs: dict[str, int]) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = get(client, url)
-    queries = captured.captured_queries
-    total_ms = sum(float(q["time"]) for q in queries) * 1000
-    print(f"  {label}: {len(queries)} queries, {total_ms:.1f} ms in SQL (one request); slowest:")
-    slowest = sorted(queries, key=lambda q: float(q["time"]), reverse=True)
-    for query in slowest[:3]:
-        print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
+    response, queries = one_request(label, client, url)
     if expected_total is not None:
         total, tabs = shown(response.content.decode())
         verdict = "ok" if total == expected_total else f"WRONG, the database has {expected_total:,}"
@@ -617,10 +548,7 @@ def inspect(label: str, client: Client, url: str, expected_total: int, expected_
         else:
             print("    status tabs match the database")
     if os.environ.get("QUEUES_EXPLAIN"):
-        # SELECTs only: EXPLAIN ANALYZE would run the session UPDATE again, and COMMIT has no plan.
-        for query in [q for q in queries if q["sql"].startswith("SELECT")]:
-            print(f"    plan of ({float(query['time']) * 1000:.1f} ms) {query['sql'][:100]}")
-            print(explain(query["sql"]))
+        print_plans(queries)
     return len(queries)
 
 
@@ -661,57 +589,10 @@ def run() -> None:
     inspect("city queue, all", city, "/reviews/?status=", CONSORTIA, city_tabs)
 
 
-@contextlib.contextmanager
-def fresh_database():
-    """A database of this benchmark's own, created by Django's test machinery beside the configured one (a file next
-    to the runner's SQLite database, or test_<name> on PostgreSQL), migrated, loaded with the reference data, and
-    dropped afterwards: what the other benchmarks leave in the runner's database (bench_lifecycle's 10,000 active
-    consortia) would blur the scale, and what this one builds must not stay for them."""
-    from django.core.management import call_command
-
-    settings_dict = connection.settings_dict
-    configured, test_settings = settings_dict["NAME"], dict(settings_dict["TEST"])
-    if connection.vendor == "sqlite":  # a file, not Django's default in-memory test database
-        settings_dict["TEST"]["NAME"] = str(Path(configured).with_name("bench_queues.sqlite3"))
-    started = time.perf_counter()
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        call_command("load_reference_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        print(f"database {name} of its own, ready in {time.perf_counter() - started:.1f} s")
-        yield
-    finally:
-        connection.creation.destroy_test_db(configured, verbosity=0)
-        settings_dict["TEST"] = test_settings
-
-
 def main() -> None:
-    with fresh_database():
+    with fresh_database("queues"):
         run()
 
 
-# --- Alone: the runner (throwaway SQLite), or PostgreSQL when DATABASE_URL names a server ----------------------------
-
-
-def run_alone() -> int:
-    import sys
-    import tempfile
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url or url.startswith("sqlite"):
-        from benchmarks.__main__ import main as runner
-
-        return runner(["queues"])
-    with tempfile.TemporaryDirectory(prefix="portal-bench-") as folder:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-        os.environ["VAR_DIR"] = folder  # the Celery broker folders the settings create
-        import django
-
-        django.setup()
-        print("--- bench_queues")
-        main()  # on test_<name>: the database DATABASE_URL names is never touched
-    sys.stdout.flush()
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(run_alone())
+    raise SystemExit(run_alone("queues", main))

@@ -16,6 +16,7 @@ from consortia.permissions import acting_role
 from portal.downloads import private_file
 from portal.exceptions import DomainError
 from portal.models import Role
+from portal.pagination import IdsFirstPaginator
 
 from ..exports import campaign_workbook
 from ..filters import ReportFilter
@@ -41,6 +42,16 @@ def reader(request):
 def figures(counts: StatusCounts) -> list[int]:
     """One row of a progress table: the count in each of ``COLUMNS``, the overdue, the total."""
     return [*(counts.by_status[status] for status in COLUMNS), counts.overdue, counts.total]
+
+
+# The stacked bar's colour for each of ``COLUMNS``.
+BAR_COLOURS = ["bg-secondary", "bg-primary", "bg-success", "bg-warning"]
+
+
+def bars(row: list[int]) -> list[tuple[float, str]]:
+    """A row of ``figures`` as the stacked bar's segments: each column's share of the total in percent, its colour."""
+    total = row[-1]
+    return [(round(100 * n / total, 1), colour) for n, colour in zip(row, BAR_COLOURS, strict=False)] if total else []
 
 
 @login_required
@@ -87,17 +98,25 @@ def campaign(request, pk: int):
     campaign = get_object_or_404(ReportCampaign, pk=pk)
     progress = campaign_progress(campaign, user=user)
     filterset = _filtered(request, user, campaign)
-    page = Paginator(_ordered(filterset.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list shows each lead unit's district: joined here, not one query a row.
+    reports = _ordered(filterset.qs).select_related("consortium__lead_organisation__jurisdiction")
+    # Unfiltered, the list is every report the progress counted.
+    filtered = any(request.GET.get(name) for name in filterset.filters)
+    paginator = IdsFirstPaginator(reports, PAGE_SIZE, count=None if filtered else progress.overall.total)
+    overall = figures(progress.overall)
     return render(
         request,
         "annual_reports/campaign.html",
         {
             "campaign": campaign,
             "columns": [status.label for status in COLUMNS],
-            "overall": figures(progress.overall),
-            "authorities": [(authority, figures(counts)) for authority, counts in progress.authorities],
+            "overall": overall,
+            "overall_bars": bars(overall),
+            "authorities": [
+                (authority, row, bars(row)) for authority, row in ((a, figures(c)) for a, c in progress.authorities)
+            ],
             "filter": filterset,
-            "page": page,
+            "page": paginator.get_page(request.GET.get("page")),
         },
     )
 

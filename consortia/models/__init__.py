@@ -16,6 +16,7 @@ from .filing import (
     Submission,
     TechnologyKind,
     WorkflowEvent,
+    consortium_visibility,
     document_path,
 )
 from .lifecycle import (
@@ -56,6 +57,7 @@ __all__ = [
     "TechnologyKind",
     "WorkflowEvent",
     "change_document_path",
+    "consortium_visibility",
     "document_path",
     "lifecycle_document_path",
 ]

@@ -46,17 +46,26 @@ class Section(models.TextChoices):
     DOCUMENTS = "documents", _("附件材料")
 
 
+def consortium_visibility(user, path: str = "") -> Q:
+    """The consortia ``user`` sees (administrators aside: ``ScopedQuerySet.visible_to``), as a condition on ``path``
+    — "" for a consortium, "consortium__" for a row about one — so that a row about a consortium is scoped by a join,
+    not by ``IN (SELECT …)`` over every consortium."""
+    if user.role == Role.CITY_STAFF:
+        # What was ever submitted, in every jurisdiction; a lead unit's unsent draft is nobody's business yet.
+        return Q(**{f"{path}submitted_at__isnull": False})
+    if user.role == Role.DISTRICT_OFFICER:
+        # Officers see what was ever submitted in their jurisdiction, never a lead unit's unsent draft.
+        return Q(
+            **{f"{path}lead_organisation__jurisdiction_id": user.authority_id, f"{path}submitted_at__isnull": False}
+        )
+    if user.role == Role.LEAD_UNIT:
+        return Q(**{f"{path}lead_organisation_id": user.organisation_id})
+    return Q(pk__in=[])
+
+
 class ConsortiumQuerySet(ScopedQuerySet):
     def scoped_to(self, user):
-        if user.role == Role.CITY_STAFF:
-            # What was ever submitted, in every jurisdiction; a lead unit's unsent draft is nobody's business yet.
-            return self.filter(submitted_at__isnull=False)
-        if user.role == Role.DISTRICT_OFFICER:
-            # Officers see what was ever submitted in their jurisdiction, never a lead unit's unsent draft.
-            return self.filter(lead_organisation__jurisdiction_id=user.authority_id, submitted_at__isnull=False)
-        if user.role == Role.LEAD_UNIT:
-            return self.filter(lead_organisation_id=user.organisation_id)
-        return self.none()
+        return self.filter(consortium_visibility(user))
 
 
 class Consortium(models.Model):
@@ -99,6 +108,8 @@ class Consortium(models.Model):
             models.Index(fields=["submitted_at"]),
             # A district's status tabs, from the index alone: its lead units → their consortia's status.
             models.Index(fields=["lead_organisation", "status", "submitted_at"]),
+            # Lists in the order of names (a campaign's reports, the portfolio): walked in order, LIMIT 25 stops early.
+            models.Index(fields=["name", "id"]),
         ]
 
     def __str__(self):

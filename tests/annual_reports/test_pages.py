@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from annual_reports.jobs import create_reports
+from annual_reports.jobs import create_reports, flag_overdue_reports
 from annual_reports.models import AnnualReport, ReportCampaign
+from annual_reports.services import accept_report
 
 from . import factories
 from .entered import A_NAME, C_NAME, campaign_with_reports
@@ -69,7 +70,7 @@ def test_a_past_deadline_is_an_error_at_its_field(demo_users):
 
 
 def _progress(response):
-    return response.context["overall"], {a.code: figures for a, figures in response.context["authorities"]}
+    return response.context["overall"], {a.code: figures for a, figures, _bars in response.context["authorities"]}
 
 
 def test_the_city_sees_every_district_and_a_district_officer_its_own(reports, demo_users):
@@ -84,6 +85,36 @@ def test_the_city_sees_every_district_and_a_district_officer_its_own(reports, de
     assert overall == [1, 1, 0, 0, 0, 2]
     assert by_authority == {JIANGNING: [1, 1, 0, 0, 0, 2]}
     assert {row.pk for row in response.context["page"].object_list} == {reports.submitted.pk, reports.to_fill.pk}
+
+
+def test_the_progress_follows_every_change_of_a_report_although_it_is_cached(reports, demo_users):
+    url = reverse("annual_reports:campaign", args=[reports.campaign.pk])
+    city = client_for(demo_users["city"])
+    assert _progress(city.get(url))[0] == [1, 1, 0, 1, 0, 3]
+
+    accept_report(report_id=reports.submitted.pk, actor=demo_users["city"])
+    assert _progress(city.get(url))[0] == [1, 0, 1, 1, 0, 3]
+    flag_overdue_reports(today=reports.campaign.deadline + timedelta(days=1))
+    assert _progress(city.get(url))[0] == [1, 0, 1, 1, 2, 3]
+    # Each user's own figures: the district's are not the city's, from the same cache.
+    assert _progress(client_for(demo_users["jiangning"]).get(url))[0] == [1, 0, 1, 0, 1, 2]
+
+
+def test_the_list_keeps_its_order_across_pages_and_its_count(demo_users, settings):
+    lead = demo_users["lead-a"]
+    for number in range(30):
+        factories.consortium(lead=lead, name=f"南京市测试创新联合体{number:02d}")
+    campaign = factories.campaign()
+    create_reports(campaign=campaign)
+    url = reverse("annual_reports:campaign", args=[campaign.pk])
+    city = client_for(demo_users["city"])
+
+    first, second = (city.get(url, {"page": n}).context["page"] for n in (1, 2))
+    names = [row.consortium.name for row in [*first.object_list, *second.object_list]]
+    assert names == [f"南京市测试创新联合体{number:02d}" for number in range(30)]
+    assert (first.paginator.count, first.paginator.num_pages, len(first.object_list)) == (30, 2, 25)
+    filtered = city.get(url, {"q": "联合体0"}).context["page"]
+    assert filtered.paginator.count == 10 and len(filtered.object_list) == 10
 
 
 @pytest.mark.parametrize(
