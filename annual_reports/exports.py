@@ -1,7 +1,8 @@
 """A campaign's annual reports as one XLSX workbook, for the city to compare consortia (issue 13 item 6).
 
 Sheets: 年度报告, one row per report with its totals; then one per table — 经费 (a row per report and unit), 攻关任务
-(a row per report and task), 人才 (a row per report).
+(a row per report and task), 人才 (a row per report). The first sheet's header and rows (``report_headers``,
+``report_row`` on reports read through ``with_latest_submission``) also serve exports of reports of several years.
 
 Which figures: what was submitted, never the lead unit's unsent edits — the rule every reader but the lead unit
 follows (``selectors.report_as_seen``). A submitted, accepted or returned report gives the content of its latest
@@ -30,6 +31,7 @@ from .models import (
     RESULT_COUNTS,
     TALENT_COUNTS,
     AnnualReport,
+    ReportCampaign,
     ReportFundingLine,
     ReportSubmission,
     ReportTaskProgress,
@@ -53,8 +55,11 @@ def _talent_headers() -> list[str]:
     return [_label(AnnualReport, name) for name in TALENT_COUNTS]
 
 
-def _report_headers() -> list[str]:
+def report_headers(*, across_years: bool = False) -> list[str]:
+    """The header of the sheet with one row per report. ``across_years``: for reports of several campaigns (the
+    portfolio's export), the year first and the task results of the year summed at the end."""
     return [
+        *([_label(ReportCampaign, "year")] if across_years else []),
         *_identity_headers(),
         _("牵头单位"),
         _("属地主管部门"),
@@ -71,7 +76,12 @@ def _report_headers() -> list[str]:
         *(_("攻关任务（%(status)s）") % {"status": status.label} for status in TaskProgressStatus),
         _("合作研发项目（项）"),
         _("合作研发项目金额（万元）"),
+        *(_result_headers() if across_years else []),
     ]
+
+
+def _result_headers() -> list[str]:
+    return [_label(ReportTaskProgress, name) for name in RESULT_COUNTS]
 
 
 def _funding_headers() -> list[str]:
@@ -124,10 +134,20 @@ def _figures(content: dict | None) -> list:
     ]
 
 
-def _report_row(report: AnnualReport) -> list:
+def _results(content: dict | None) -> list[int]:
+    """The task results of the year, each summed over the tasks; none for a report never submitted."""
+    if content is None:
+        return []
+    return [sum(row["results"][name] for row in content["tasks"]) for name in RESULT_COUNTS]
+
+
+def report_row(report: AnnualReport, *, across_years: bool = False) -> list:
+    """The row of ``report`` (read through ``with_latest_submission``) under ``report_headers``: who it is about and
+    where it stands from the live rows, the figures from its latest submission."""
     consortium = report.consortium
     lead = consortium.lead_organisation
     return [
+        *([report.campaign.year] if across_years else []),
         consortium.name,
         consortium.filing_number,
         lead.name,
@@ -137,6 +157,7 @@ def _report_row(report: AnnualReport) -> list:
         report.latest_number,
         report.overdue_since,
         *_figures(report.latest_content),
+        *(_results(report.latest_content) if across_years else []),
     ]
 
 
@@ -164,9 +185,10 @@ def _task_rows(identity: list, content: dict):
         ]
 
 
-def _with_latest_submission(reports: QuerySet[AnnualReport]) -> QuerySet[AnnualReport]:
+def with_latest_submission(reports: QuerySet[AnnualReport]) -> QuerySet[AnnualReport]:
+    """``reports`` with what ``report_row`` reads, in the same one query."""
     latest = ReportSubmission.objects.filter(report=OuterRef("pk")).order_by("-number")
-    return reports.select_related("consortium__lead_organisation__jurisdiction").annotate(
+    return reports.select_related("campaign", "consortium__lead_organisation__jurisdiction").annotate(
         latest_number=Subquery(latest.values("number")[:1]),
         latest_content=Subquery(latest.values("content")[:1]),
     )
@@ -178,13 +200,13 @@ def campaign_workbook(*, reports: QuerySet[AnnualReport], stream) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         workbook = Workbook(write_only=True)
         widths = {1: NAME_WIDTH, 2: WIDE}  # the consortium's name and filing number lead every sheet
-        main = add_sheet(workbook, _("年度报告"), _report_headers(), widths={**widths, 3: NAME_WIDTH})
+        main = add_sheet(workbook, _("年度报告"), report_headers(), widths={**widths, 3: NAME_WIDTH})
         funding = add_sheet(workbook, _("经费"), _funding_headers(), widths={**widths, 3: NAME_WIDTH, 11: TEXT_WIDTH})
         tasks = add_sheet(workbook, _("攻关任务"), _task_headers(), widths={**widths, 3: NAME_WIDTH, 9: TEXT_WIDTH})
         talent_headers = [*_identity_headers(), *_talent_headers(), _label(AnnualReport, "team_size")]
         talent = add_sheet(workbook, _("人才"), talent_headers, widths=widths)
-        for report in _with_latest_submission(reports).iterator(chunk_size=CHUNK):
-            append(main, _report_row(report))
+        for report in with_latest_submission(reports).iterator(chunk_size=CHUNK):
+            append(main, report_row(report))
             content = report.latest_content
             if content is None:
                 continue

@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the audit receivers)
+        from . import checks, signals  # noqa: F401  (registers the system checks, connects the audit receivers)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "consortia",
     "reviews",
     "annual_reports",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "annual_reports.tasks.send_report_reminders",
         "schedule": crontab(hour=8, minute=15),
     },
+    # The audit trail's retention (AUDIT_RETENTION_DAYS): events older than it are removed daily at 02:30.
+    "purge-audit-events": {
+        "task": "portal.tasks.purge_audit_events",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Portfolio export files are kept seven days; the purge removes those past it.
+    "purge-exports": {
+        "task": "monitoring.tasks.purge_exports",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 # Days before the end of the construction period on which the lead unit and its district are reminded, once each.
 EXPIRY_REMINDER_DAYS = env.list("EXPIRY_REMINDER_DAYS", cast=int, default=[90, 30])
@@ -233,6 +244,11 @@ REPORT_REMINDER_DAYS = env.list("REPORT_REMINDER_DAYS", cast=int, default=[30, 7
 
 # How many delivery attempts a notification gets before it waits for an operator.
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
+# Days audit events are kept before the daily purge removes them: at least 180 (网络安全等级保护 2.0, six months);
+# a shorter one fails the system check portal.E001 (portal/checks.py).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+# Portfolio exports of more rows than this are written by the Celery worker, not during the request.
+EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=2000)
 
 # Production hardening: on whenever DEBUG is off (manage.py check --deploy reports nothing).
 if not DEBUG:

@@ -8,13 +8,13 @@ still treats them as text once somebody edits them.
 """
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -25,6 +25,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 AMOUNT_FORMAT = "0.00"  # amounts in 万元 to the fen, as everywhere in the portal
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TIMESTAMP_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
 def starts_like_formula(text: str) -> bool:
@@ -50,10 +51,16 @@ def _formatted(sheet: WriteOnlyWorksheet, value, number_format: str) -> WriteOnl
     return cell
 
 
+def timestamp_cell(sheet: WriteOnlyWorksheet, moment: datetime) -> WriteOnlyCell:
+    """A moment to the second, in the portal's time zone: for trails (audit) where the minute is not enough."""
+    return _formatted(sheet, timezone.localtime(moment).replace(tzinfo=None, microsecond=0), TIMESTAMP_FORMAT)
+
+
 def cell(sheet: WriteOnlyWorksheet, value):
     """One value as what a spreadsheet should hold: numbers as numbers (amounts with two decimals), dates as dates
-    (a time in the portal's time zone: Excel has none), text as text, ``None`` as an empty cell."""
-    if value is None or isinstance(value, int | float):
+    (a time in the portal's time zone: Excel has none), text as text, ``None`` as an empty cell; a cell already made
+    (``timestamp_cell``) as it is."""
+    if value is None or isinstance(value, int | float | Cell):
         return value
     if isinstance(value, Decimal):
         return _formatted(sheet, value, AMOUNT_FORMAT)
@@ -93,13 +100,30 @@ def csv_field(value) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        return str(value)  # a number is a number: -5 stays -5
     text = str(value)
     return "'" + text if starts_like_formula(text) else text
 
 
+class _Line:
+    """What ``csv.writer`` writes to when each line is wanted back rather than stored."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(headers: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
+    """A CSV file line by line — the BOM, the header row, then ``rows`` — for a ``StreamingHttpResponse``, or a file
+    or an HttpResponse by ``write_csv``: ``rows`` is read lazily (a queryset's ``iterator()``), so memory does not
+    grow with the number of rows."""
+    writer = csv.writer(_Line())
+    yield BOM + writer.writerow([str(header) for header in headers])
+    for row in rows:
+        yield writer.writerow([csv_field(value) for value in row])
+
+
 def write_csv(stream, headers: Iterable, rows: Iterable[Iterable]) -> None:
-    """The BOM, the header row and ``rows`` to ``stream`` (anything with ``write``: a file, an HttpResponse)."""
-    stream.write(BOM)
-    writer = csv.writer(stream)
-    writer.writerow([str(header) for header in headers])
-    writer.writerows([csv_field(value) for value in row] for row in rows)
+    """``csv_lines`` to ``stream`` (anything with ``write``: a file, an HttpResponse)."""
+    for line in csv_lines(headers, rows):
+        stream.write(line)

@@ -1,6 +1,9 @@
-from celery import shared_task
+from datetime import date
 
-from . import delivery
+from celery import shared_task
+from django.utils import timezone
+
+from . import delivery, jobs
 
 
 @shared_task(name="portal.tasks.deliver_notifications", ignore_result=True)
@@ -11,3 +14,9 @@ def deliver_notifications(notification_ids: list[int]) -> int:
 @shared_task(name="portal.tasks.retry_undelivered_notifications", ignore_result=True)
 def retry_undelivered_notifications() -> int:
     return delivery.retry_undelivered_notifications()
+
+
+@shared_task(name="portal.tasks.purge_audit_events", ignore_result=True)
+def purge_audit_events(on: str | None = None) -> int:
+    """Remove the audit events older than the retention as of ``on`` (ISO date; default today in Asia/Shanghai)."""
+    return jobs.purge_audit_events(today=date.fromisoformat(on) if on else timezone.localdate()).removed

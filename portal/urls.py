@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from .views import accounts, auth, home, notifications
+from .views import accounts, audit, auth, home, notifications
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -17,10 +17,12 @@ urlpatterns = [
     path("notifications/", notifications.inbox, name="inbox"),
     path("notifications/<int:pk>/", notifications.open_notification, name="notification"),
     path("notifications/read-all/", notifications.mark_all_read, name="notifications_read_all"),
+    path("audit/", audit.audit, name="audit"),
     path("filings/", include("consortia.urls")),
     path("reviews/", include("reviews.urls")),
     path("lifecycle/", include("consortia.lifecycle.urls")),
     path("annual-reports/", include("annual_reports.urls")),
+    path("", include("monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page links; the static URL is looked up per request, after

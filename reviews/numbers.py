@@ -18,14 +18,19 @@ def allocate_filing_number(*, year: int) -> str:
         # Outside a transaction the lock would be released at once and a failed approval would leave a gap.
         raise transaction.TransactionManagementError("allocate_filing_number() must run inside transaction.atomic().")
 
-    # The first approval of a year creates the row. INSERT … ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite) lets
-    # two transactions race for it safely: the second waits for the first and then inserts nothing, where a plain
-    # get_or_create would fail with an IntegrityError and abort the caller's transaction on PostgreSQL.
-    FilingNumberCounter.objects.bulk_create([FilingNumberCounter(year=year, last_number=0)], ignore_conflicts=True)
-    counter = FilingNumberCounter.objects.select_for_update().get(year=year)
+    counter = locked_counter(year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return format_filing_number(year=year, number=counter.last_number)
+
+
+def locked_counter(year: int) -> FilingNumberCounter:
+    """The year's counter, locked until the caller's transaction ends (an approval, an import of a paper filing)."""
+    # The first of a year creates the row. INSERT … ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite) lets two
+    # transactions race for it safely: the second waits for the first and then inserts nothing, where a plain
+    # get_or_create would fail with an IntegrityError and abort the caller's transaction on PostgreSQL.
+    FilingNumberCounter.objects.bulk_create([FilingNumberCounter(year=year, last_number=0)], ignore_conflicts=True)
+    return FilingNumberCounter.objects.select_for_update().get(year=year)
 
 
 def format_filing_number(*, year: int, number: int) -> str:

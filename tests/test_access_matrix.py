@@ -29,6 +29,7 @@ from portal.models import Notification
 from reviews.models import FilingNotice
 from tests.annual_reports.factories import first_submission, reports_of_the_year
 from tests.factories import complete_filing, make_pdf, submitted_filing
+from tests.monitoring.factories import finished_job
 
 ROLES = ["anonymous", "owner", "other_lead", "officer", "other_officer", "city", "admin"]
 USERS = {
@@ -63,10 +64,13 @@ GET_MATRIX = {
     "inbox": (None, SIGNED_IN),
     "notification": ("notification", [LOGIN, 200, 404, 404, 404, 404, 404]),
     "notifications_read_all": (None, POST_ONLY),
+    # The audit trail (and its CSV/XLSX exports, the same URL) is the administrators' alone.
+    "audit": (None, [LOGIN, 403, 403, 403, 403, 403, 200]),
     "set_language": (None, [302] * 7),
     "admin:index": (None, [302, 302, 302, 302, 302, 302, 200]),
     "favicon": (None, [302] * 7),  # to the static icon, for everyone
-    "consortia:list": (None, SIGNED_IN),
+    # Reviewers list every filing they see on the portfolio list.
+    "consortia:list": (None, [LOGIN, 200, 200, 302, 302, 302, 302]),
     "consortia:new": (None, [LOGIN, 200, 200, 403, 403, 403, 403]),
     "consortia:detail": ("draft", DRAFT_VIEW),
     "consortia:export": ("draft", DRAFT_VIEW),
@@ -108,6 +112,13 @@ GET_MATRIX = {
     "annual_reports:submit": ("report", POST_ONLY),
     "annual_reports:decide": ("report", POST_ONLY),
     "annual_reports:comment": ("report", POST_ONLY),
+    # The dashboard counts what each reader sees (an officer its jurisdiction's); lead units have none.
+    "monitoring:dashboard": (None, REVIEWERS),
+    # The portfolio list (and its exports, the same URL): what each reader sees; lead units have their own list.
+    "monitoring:portfolio": (None, REVIEWERS),
+    # An export job and its file are the user's who asked for it (city staff here) alone: anybody else, 404.
+    "monitoring:export_job": ("export_job", [LOGIN, 404, 404, 404, 404, 200, 404]),
+    "monitoring:export_download": ("export_job", [LOGIN, 404, 404, 404, 404, 200, 404]),
 }
 
 # State-changing URLs posted by everyone but the owner (whose POSTs are the features' own tests): nothing may change.
@@ -213,6 +224,7 @@ def world(demo_users, settings, tmp_path):
         "filed_change": {"pk": filed.pk, "kind": "member_left"},
         "change": {"pk": filed.pk, "change_id": change.pk},
         "notification": {"pk": Notification.objects.create(recipient=owner, subject="s", body="b").pk},
+        "export_job": {"pk": finished_job(demo_users["city"]).pk},
     }
 
 

@@ -40,6 +40,7 @@ from portal.models import Notification
 from reviews.models import FilingNotice
 from tests.annual_reports.factories import first_submission, reports_of_the_year
 from tests.factories import complete_filing, make_pdf, organisation, submitted_filing
+from tests.monitoring.factories import finished_job
 
 ROLES = ["lead-a", "jiangning", "city", "admin"]
 EXEMPT_NAMESPACES = {"admin"}
@@ -221,6 +222,8 @@ def world(demo_users, settings, tmp_path):
         "report": report.pk,
         "report2": AnnualReport.objects.create(campaign_id=report.campaign_id, consortium=filed2).pk,
         "foreign_report": AnnualReport.objects.create(campaign_id=report.campaign_id, consortium=foreign).pk,
+        "export_job": finished_job(demo_users["city"]).pk,
+        "foreign_export_job": finished_job(demo_users["xuanwu"]).pk,
     }
 
 
@@ -313,6 +316,11 @@ TARGETS["annual_reports:submit"] = TARGETS["annual_reports:decide"] = TARGETS["a
 }
 TARGETS["consortia:remove_member"] = TARGETS["consortia:edit_member"]
 TARGETS["consortia:delete_document"] = TARGETS["consortia:document"]
+# Another user's export job: a user none of ROLES is (the base is city staff's).
+TARGETS["monitoring:export_job"] = TARGETS["monitoring:export_download"] = {
+    "bases": [{"pk": "export_job"}],
+    "foreign": {"pk": ["foreign_export_job"]},
+}
 
 
 def resolve(world, value):

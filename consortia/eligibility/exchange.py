@@ -49,6 +49,40 @@ def _refuse_constant(name):
     raise ValueError(name)
 
 
+STDIN = "-"
+
+
+class Unreadable(Exception):
+    """A file that could not be read as text (missing, a folder, not permitted, not UTF-8)."""
+
+
+def read_text(name: str, stdin=None) -> str:
+    """The text of an exchange-format file (``STDIN``: of ``stdin``) as UTF-8, a Windows byte-order mark allowed;
+    ``Unreadable`` says why not, in the words the commands print."""
+    try:
+        if name == STDIN:
+            # Bytes where there are any, so that the encoding is ours (UTF-8), not the terminal's.
+            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
+        else:
+            with open(name, "rb") as handle:
+                data = handle.read()
+    except FileNotFoundError:
+        raise Unreadable(_("无法读取：文件不存在")) from None
+    except IsADirectoryError:
+        raise Unreadable(_("无法读取：这是一个文件夹，不是文件")) from None
+    except PermissionError:
+        raise Unreadable(_("无法读取：没有读取权限")) from None
+    except OSError as error:
+        raise Unreadable(_("无法读取：%(reason)s") % {"reason": error.strerror or error}) from None
+    if isinstance(data, str):
+        return data
+    try:
+        # utf-8-sig: files saved by Windows Notepad start with a byte-order mark.
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Unreadable(_("无法读取：不是 UTF-8 编码的文本")) from None
+
+
 def parse_document(text: str) -> object:
     """JSON text to Python, numbers as Decimal (money must not drift). NaN and Infinity are not JSON and are refused."""
     try:

@@ -13,7 +13,7 @@ from ..permissions import (
     leads,
     recognition_refusal,
 )
-from ..workflow.transitions import action_label, find_transition
+from ..workflow.transitions import RECORDED_ACTIONS, action_label, find_transition
 
 register = template.Library()
 
@@ -46,6 +46,8 @@ def platform_category_name(code):
 @register.filter
 def event_label(event):
     """What was done, in the transition table's words (提交备案, 退回修改…), rather than the state it led to."""
+    if event.action in RECORDED_ACTIONS:
+        return RECORDED_ACTIONS[event.action]
     transition = find_transition(source=event.from_status, action=event.action)
     return transition.label if transition else event.get_to_status_display()
 

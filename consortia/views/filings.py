@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
+from portal.models import Role
 
 from ..forms import NewFilingForm
 from ..models import Consortium, Section
-from ..permissions import edit_refusal
+from ..permissions import acting_role, edit_refusal
 from ..selectors import filing_as_seen, open_remarks, section_checklist
 from ..services import create_filing, delete_draft
 from ..states import Status
@@ -24,6 +25,10 @@ from .common import editable_filing, visible_filing
 
 @login_required
 def filing_list(request):
+    """A lead unit's filings. Reviewers list every filing they see on the portfolio list, with its filters and
+    exports."""
+    if acting_role(request.user) != Role.LEAD_UNIT:
+        return redirect("monitoring:portfolio")
     filings = Consortium.objects.visible_to(request.user)
     # A withdrawn filing can no longer be edited or submitted: it is listed only when asked for (?withdrawn=1).
     show_withdrawn = request.GET.get("withdrawn") == "1"

@@ -16,6 +16,9 @@ from portal.models import Role
 from ..states import Status
 
 SYSTEM = "system"  # the daily jobs act as this role
+# Histories that began outside the table: a consortium filed on paper enters the portal filed (reviews.imports).
+IMPORTED = "import"
+RECORDED_ACTIONS = {IMPORTED: _("导入纸质备案")}
 
 # Steps, by the work they do. Registered by consortia (filing, lifecycle) and reviews (opinions, approval).
 SNAPSHOT = "snapshot"  # completeness, eligibility and the immutable submission

@@ -50,7 +50,7 @@ def test_officer_of_the_district_does_not_see_an_unsubmitted_draft(filled, demo_
     client = Client()
     client.force_login(demo_users["jiangning"])
     assert client.get(reverse("consortia:detail", args=[filled.pk])).status_code == 404
-    assert filled.name not in client.get(reverse("consortia:list")).content.decode()
+    assert filled.name not in client.get(reverse("monitoring:portfolio")).content.decode()
 
 
 def test_anonymous_is_sent_to_login(filled):

@@ -75,7 +75,7 @@ def test_a_lead_unit_deletes_its_never_submitted_draft(demo_users, media, django
     listing = client.get(reverse("consortia:list"))
     assert [row.pk for row in listing.context["page"].object_list] == [kept.pk]
     assert list(Consortium.objects.visible_to(demo_users["admin"])) == [kept]
-    assert "将被删除的草稿" not in client_for(demo_users["admin"]).get(reverse("consortia:list")).content.decode()
+    assert "将被删除的草稿" not in client_for(demo_users["admin"]).get(reverse("monitoring:portfolio")).content.decode()
     # The other draft and its file are untouched.
     assert Document.objects.get(consortium=kept).file.storage.exists(Document.objects.get(consortium=kept).file.name)
 

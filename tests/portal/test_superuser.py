@@ -81,7 +81,7 @@ def test_a_role_given_to_create_superuser_is_kept(reference_data):
     [
         reverse("home"),
         reverse("reviews:queue"),
-        reverse("consortia:list"),
+        reverse("monitoring:portfolio"),
         reverse("lifecycle:dishonesty_list"),
         reverse("lifecycle:dishonesty_export"),
         "/admin/",
@@ -98,7 +98,8 @@ def test_the_queue_lists_the_filing_for_the_administrator(admin_client, filing):
 
 def test_every_link_of_the_administrators_navigation_opens(admin_client, filing):
     links = nav_links(admin_client.get(reverse("home")).content.decode())
-    assert {reverse("reviews:queue"), reverse("consortia:list"), reverse("lifecycle:dishonesty_list")} <= set(links)
+    expected = {reverse("reviews:queue"), reverse("monitoring:portfolio"), reverse("lifecycle:dishonesty_list")}
+    assert expected <= set(links)
     assert reverse("admin:index") in links
     assert reverse("organisation") not in links
     for href in links:

@@ -12,9 +12,8 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from consortia.eligibility import InvalidDocument, context_from_database, evaluate, read_filing
+from consortia.eligibility.exchange import STDIN, Unreadable, read_text
 from consortia.eligibility.report import render_text
-
-STDIN = "-"
 
 ELIGIBLE, NOT_ELIGIBLE, INVALID_INPUT, NOT_READY = 0, 1, 2, 3
 
@@ -41,12 +40,12 @@ class Command(BaseCommand):
         for name in files:
             label = _("（标准输入）") if name == STDIN else name
             try:
-                filings.append((label, read_filing(self._read(name, stdin))))
+                filings.append((label, read_filing(read_text(name, stdin))))
             except InvalidDocument as error:
                 for problem in error.problems:
                     self.stderr.write(f"{label}: {problem}")
                 status = INVALID_INPUT
-            except _Unreadable as error:
+            except Unreadable as error:
                 self.stderr.write(f"{label}: {error}")
                 status = INVALID_INPUT
         if filings:
@@ -64,30 +63,6 @@ class Command(BaseCommand):
         if status != ELIGIBLE:
             sys.exit(status)
 
-    def _read(self, name: str, stdin) -> str:
-        try:
-            if name == STDIN:
-                # Bytes where there are any, so that the encoding is ours (UTF-8), not the terminal's.
-                data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read()
-            else:
-                with open(name, "rb") as handle:
-                    data = handle.read()
-        except FileNotFoundError:
-            raise _Unreadable(_("无法读取：文件不存在")) from None
-        except IsADirectoryError:
-            raise _Unreadable(_("无法读取：这是一个文件夹，不是文件")) from None
-        except PermissionError:
-            raise _Unreadable(_("无法读取：没有读取权限")) from None
-        except OSError as error:
-            raise _Unreadable(_("无法读取：%(reason)s") % {"reason": error.strerror or error}) from None
-        if isinstance(data, str):
-            return data
-        try:
-            # utf-8-sig: files saved by Windows Notepad start with a byte-order mark.
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise _Unreadable(_("无法读取：不是 UTF-8 编码的文本")) from None
-
     def _context(self):
         try:
             context = context_from_database()
@@ -100,10 +75,6 @@ class Command(BaseCommand):
         if not context.active_field_codes:
             self.stderr.write(_("注意：重点产业领域目录为空，请先运行 manage.py load_reference_data。"))
         return context
-
-
-class _Unreadable(Exception):
-    pass
 
 
 def _dumps(data: dict) -> str:

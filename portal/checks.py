@@ -1,0 +1,24 @@
+"""System checks of the portal's settings, run by every management command (``migrate`` when the web container
+starts, ``check --deploy``)."""
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+from .jobs import MINIMUM_RETENTION_DAYS
+
+
+@register()
+def audit_retention(app_configs, **kwargs) -> list[Error]:
+    """A retention shorter than six months (网络安全等级保护 2.0) would let the daily purge remove audit events the
+    law asks to keep."""
+    days = settings.AUDIT_RETENTION_DAYS
+    if days >= MINIMUM_RETENTION_DAYS:
+        return []
+    return [
+        Error(
+            f"AUDIT_RETENTION_DAYS is {days}: audit events must be kept at least {MINIMUM_RETENTION_DAYS} days "
+            "(网络安全等级保护 2.0 asks for six months).",
+            hint=f"Set AUDIT_RETENTION_DAYS to {MINIMUM_RETENTION_DAYS} or more, or leave it unset.",
+            id="portal.E001",
+        )
+    ]
