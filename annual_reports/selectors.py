@@ -3,13 +3,13 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from consortia.models import Consortium
 from consortia.permissions import leads
 from consortia.selectors import SectionStatus
+from portal.caching import under_version
 from portal.models import Authority, Role, User
 
 from .changes import change_title, period_changes
@@ -148,27 +148,20 @@ class CampaignProgress:
     authorities: list[tuple[Authority | None, StatusCounts]]
 
 
-# A progress read again after nothing changed comes from the cache; the bound is for what the version below misses
-# (a lead unit moving to another district changes no report).
-PROGRESS_CACHE_SECONDS = 300
-
-
 def campaign_progress(campaign: ReportCampaign, *, user: User) -> CampaignProgress:
     """How many of the campaign's reports ``user`` sees are in each state and overdue, overall and by district.
 
     Counting 10,000 reports by state and district on every visit of the campaign page is most of its time, and the
-    figures change only when a report does: they are kept in the cache under the campaign's version — how many
-    reports it has and when one last changed (every change of a report, by the door or a job, sets ``updated_at``)
-    — read by one small query on an index."""
+    figures change only when a report does: they are kept under the campaign's version (``portal.caching``) — how
+    many reports it has and when one last changed (every change of a report, by the door or a job, sets
+    ``updated_at``) — read by one small query on an index. A lead unit moved to another district changes no report:
+    the cache's time limit bounds that."""
     version = AnnualReport.objects.filter(campaign=campaign).aggregate(count=Count("pk"), changed=Max("updated_at"))
-    scope = f"{user.role}:{user.authority_id}:{user.organisation_id}"
-    changed = version["changed"].isoformat() if version["changed"] else "-"
-    key = f"campaign-progress:{campaign.pk}:{scope}:{version['count']}:{changed}"
-    progress = cache.get(key)
-    if progress is None:
-        progress = _count_progress(campaign, user=user)
-        cache.set(key, progress, PROGRESS_CACHE_SECONDS)
-    return progress
+    return under_version(
+        "campaign-progress",
+        (campaign.pk, user.role, user.authority_id, user.organisation_id, version["count"], version["changed"]),
+        lambda: _count_progress(campaign, user=user),
+    )
 
 
 def _count_progress(campaign: ReportCampaign, *, user: User) -> CampaignProgress:

@@ -44,10 +44,12 @@ from django.utils import timezone
 
 from benchmarks.pages import (
     TARGET_RATIO,
+    Figure,
     client_for,
     fresh_database,
     get,
     one_request,
+    page_figures,
     print_plans,
     report,
     run_alone,
@@ -150,9 +152,10 @@ def add_consortia(organisations: list, *, first: int, count: int, start: date, y
     )
 
 
-def run(label: str, job, **kwargs) -> int:
+def run(label: str, job, **kwargs) -> tuple[int, float]:
     """The job in its own transaction; prints what it returned (a count or a ``JobResult``), its queries, its time in
-    the database and, apart, the commit with handing the e-mails to the broker."""
+    the database and, apart, the commit with handing the e-mails to the broker. Returns the queries and the seconds
+    in the database."""
     connection.queries_log.clear()  # an earlier benchmark may have filled the log to its cap
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
@@ -164,7 +167,7 @@ def run(label: str, job, **kwargs) -> int:
         f"{label}: {len(queries):>2} queries, {finished - started:6.3f} s in the database "
         f"(+ {committed - finished:.3f} s commit and broker) — {result}"
     )
-    return len(queries)
+    return len(queries), finished - started
 
 
 def analyze() -> None:
@@ -185,7 +188,7 @@ def same(small: int, large: int) -> str:
     return f"{small} vs {large} ({'the same' if small == large else 'DIFFERENT'})"
 
 
-def jobs() -> None:
+def jobs() -> list[Figure]:
     from annual_reports.jobs import create_reports, flag_overdue_reports, send_report_reminders
     from annual_reports.models import AnnualReport, ReportCampaign, ReportFundingLine, ReportTaskProgress
     from portal.models import Notification
@@ -195,23 +198,33 @@ def jobs() -> None:
     add_consortia(organisations, first=0, count=SMALL, start=date(2026, 1, 1), years=range(2026, 2028))
     analyze()
     print(f"annual_reports: {SMALL} consortia set up in {time.perf_counter() - started:.1f} s")
-    open_small = run(f"open 2026 over {SMALL:>6} consortia (reports)", _open, year=2026)
+    open_small, _seconds = run(f"open 2026 over {SMALL:>6} consortia (reports)", _open, year=2026)
 
     started = time.perf_counter()
     add_consortia(organisations, first=SMALL, count=LARGE - SMALL, start=date(2027, 1, 1), years=range(2027, 2028))
     analyze()
     print(f"annual_reports: {LARGE - SMALL} more consortia set up in {time.perf_counter() - started:.1f} s")
-    open_large = run(f"open 2027 over {LARGE:>6} consortia (reports)", _open, year=2027)
-    rerun = run(
+    open_large, open_seconds = run(f"open 2027 over {LARGE:>6} consortia (reports)", _open, year=2027)
+    rerun, _seconds = run(
         "daily re-run of 2027, nothing new       ", create_reports, campaign=ReportCampaign.objects.get(year=2027)
     )
     analyze()
 
-    remind_small = run(f"remind 30 days before, {SMALL:>6} reports  ", send_report_reminders, today=date(2026, 12, 1))
-    remind_large = run(f"remind 30 days before, {LARGE:>6} reports  ", send_report_reminders, today=date(2027, 12, 1))
-    remind_again = run("remind, same day again                  ", send_report_reminders, today=date(2027, 12, 1))
-    overdue_small = run(f"flag overdue, {SMALL:>6} reports           ", flag_overdue_reports, today=date(2027, 1, 1))
-    overdue_large = run(f"flag overdue, {LARGE:>6} reports           ", flag_overdue_reports, today=date(2028, 1, 1))
+    remind_small, _seconds = run(
+        f"remind 30 days before, {SMALL:>6} reports  ", send_report_reminders, today=date(2026, 12, 1)
+    )
+    remind_large, remind_seconds = run(
+        f"remind 30 days before, {LARGE:>6} reports  ", send_report_reminders, today=date(2027, 12, 1)
+    )
+    remind_again, _seconds = run(
+        "remind, same day again                  ", send_report_reminders, today=date(2027, 12, 1)
+    )
+    overdue_small, _seconds = run(
+        f"flag overdue, {SMALL:>6} reports           ", flag_overdue_reports, today=date(2027, 1, 1)
+    )
+    overdue_large, overdue_seconds = run(
+        f"flag overdue, {LARGE:>6} reports           ", flag_overdue_reports, today=date(2028, 1, 1)
+    )
 
     print(
         f"annual_reports: queries at {SMALL} vs {LARGE} — open {same(open_small, open_large)}, "
@@ -220,6 +233,33 @@ def jobs() -> None:
         f"{ReportFundingLine.objects.count()} funding lines, {ReportTaskProgress.objects.count()} task rows, "
         f"{Notification.objects.filter(dedup_key__startswith='report-').count()} notifications"
     )
+
+    def verdict(small: int, large: int) -> str:
+        return f"queries at {SMALL:,}: {'the same' if small == large else 'DIFFERENT'}"
+
+    return [
+        Figure(
+            "annual_reports",
+            f"open a campaign, {LARGE:,} reports",
+            queries=open_large,
+            seconds=open_seconds,
+            verdict=verdict(open_small, open_large),
+        ),
+        Figure(
+            "annual_reports",
+            f"report reminders, {LARGE:,} reports",
+            queries=remind_large,
+            seconds=remind_seconds,
+            verdict=verdict(remind_small, remind_large),
+        ),
+        Figure(
+            "annual_reports",
+            f"flag overdue, {LARGE:,} reports",
+            queries=overdue_large,
+            seconds=overdue_seconds,
+            verdict=verdict(overdue_small, overdue_large),
+        ),
+    ]
 
 
 # --- The campaign page -----------------------------------------------------------------------------------------------
@@ -281,7 +321,7 @@ def shown(html: str) -> tuple[int, list[int], dict[str, list[int]]]:
     def figures(cells: str) -> list[int]:
         return [int(n.replace(",", "")) for n in re.findall(r'<td class="text-end">([\d,]+)</td>', cells)]
 
-    total = int(re.search(r'data-testid="result-count">共 ([\d,]+) 项', html).group(1).replace(",", ""))
+    total = int(re.search(r'data-testid="result-count">共 ([\d,]+) ', html).group(1).replace(",", ""))
     overall = re.search(r'data-testid="progress">.*?<tbody><tr>(.*?)</tr>', html, re.S).group(1)
     rows = re.findall(r'<tr data-testid="authority-([\w-]+)"><td>.*?</td>(.*?)</tr>', html, re.S)
     return total, figures(overall), {code: figures(cells) for code, cells in rows}
@@ -332,7 +372,7 @@ def fill_inbox(user) -> int:
     return Notification.objects.filter(recipient=user).count()
 
 
-def campaign_pages(spread: dict[int, Counter]) -> None:
+def campaign_pages(spread: dict[int, Counter]) -> list[Figure]:
     from annual_reports.models import AnnualReport, ReportCampaign
     from portal.models import User
 
@@ -386,13 +426,20 @@ def campaign_pages(spread: dict[int, Counter]) -> None:
     if slow or growing or os.environ.get("REPORTS_EXPLAIN"):
         print(f"plans of the city's campaign page at {LARGE:,} reports:")
         print_plans(queries_large)
+    queries = {
+        "city inbox": city_inbox,
+        city_large: f"{len(queries_large)} ({len(queries_small)})",
+        city_small: len(queries_small),
+        "district inbox": district_inbox,
+        district: f"{len(district_large)} ({len(district_small)})",
+    }
+    return page_figures("annual_reports", timings, queries)
 
 
-def main() -> None:
+def main() -> list[Figure]:
     with fresh_database("annual_reports"):
-        jobs()
-        campaign_pages(spread_statuses())
+        return jobs() + campaign_pages(spread_statuses())
 
 
 if __name__ == "__main__":
-    raise SystemExit(run_alone("annual_reports", main))
+    raise SystemExit(run_alone("annual_reports"))

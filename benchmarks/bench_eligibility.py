@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from benchmarks.pages import Figure
 from consortia.eligibility import context_from_database, evaluate, read_filing
 from portal.uscc import check_character
 
@@ -133,7 +134,7 @@ def rate(count: int, seconds: float) -> str:
     return f"{count / seconds:,.0f}/s"
 
 
-def bench_evaluations(context) -> None:
+def bench_evaluations(context) -> Figure:
     texts = documents(500)
     filings = [read_filing(text) for text in texts]
     eligible = sum(evaluate(filing, context).eligible for filing in filings)
@@ -148,18 +149,20 @@ def bench_evaluations(context) -> None:
         f"filings eligible) in {seconds:.2f} s = {rate(EVALUATIONS, seconds)}, "
         f"{seconds / EVALUATIONS * 1e6:.0f} µs each — {verdict}"
     )
+    return Figure("eligibility", "evaluations (lead + 8 members, 5 tasks)", per_second=per_second, verdict=verdict)
 
 
-def bench_documents() -> None:
+def bench_documents() -> Figure:
     texts = documents(DOCUMENTS, seed=7)
     started = time.perf_counter()
     for text in texts:
         read_filing(text)
     seconds = time.perf_counter() - started
     print(f"read_filing (parse + schema validation + build): {DOCUMENTS:,} documents = {rate(DOCUMENTS, seconds)}")
+    return Figure("eligibility", "read_filing (parse, validate, build)", per_second=DOCUMENTS / seconds)
 
 
-def bench_command_on_a_folder() -> None:
+def bench_command_on_a_folder() -> Figure:
     with tempfile.TemporaryDirectory(prefix="filings-") as folder:
         paths = []
         for number, text in enumerate(documents(FOLDER_FILES, seed=11)):
@@ -188,6 +191,7 @@ def bench_command_on_a_folder() -> None:
             f"check_eligibility --json on {FOLDER_FILES:,} files, new process with Django start-up: {seconds:.2f} s "
             f"(exit {process.returncode}, {lines:,} lines)"
         )
+    return Figure("eligibility", f"check_eligibility --json, {FOLDER_FILES:,} files", seconds=seconds)
 
 
 def _call(*args) -> int:
@@ -199,8 +203,6 @@ def _call(*args) -> int:
     return 0
 
 
-def main() -> None:
+def main() -> list[Figure]:
     context = context_from_database()
-    bench_evaluations(context)
-    bench_documents()
-    bench_command_on_a_folder()
+    return [bench_evaluations(context), bench_documents(), bench_command_on_a_folder()]

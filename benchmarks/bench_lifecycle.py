@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from benchmarks.pages import Figure
 from consortia.lifecycle.jobs import expire_due_consortia, send_expiry_reminders
 from consortia.models import Consortium
 from consortia.states import Status
@@ -80,8 +81,9 @@ def populate() -> None:
     )
 
 
-def run(label: str, job, **kwargs):
-    """The job in its own transaction; the e-mails it queues go to the broker after commit, timed apart."""
+def run(label: str, job, **kwargs) -> tuple[int, float]:
+    """The job in its own transaction; the e-mails it queues go to the broker after commit, timed apart. Returns
+    its queries and its seconds in the database."""
     # An earlier benchmark may have filled the connection's query log to its cap, which makes counting by difference
     # report nothing: start from an empty log.
     connection.queries_log.clear()
@@ -97,27 +99,37 @@ def run(label: str, job, **kwargs):
         f"{len(queries):>2} queries, {finished - started:.3f} s in the database "
         f"(+ {queued - finished:.3f} s commit and handing the e-mails to the broker); {active} still active"
     )
-    return len(queries)
+    return len(queries), finished - started
 
 
-def main() -> None:
+def main() -> list:
     started = time.perf_counter()
     populate()
     print(
         f"lifecycle: {Consortium.objects.filter(status=Status.ACTIVE).count()} active consortia, "
         f"{User.objects.count()} users, set up in {time.perf_counter() - started:.1f} s"
     )
-    many = run(f"expire, {DUE} due     ", expire_due_consortia, today=TODAY)
-    again = run("expire, same day again", expire_due_consortia, today=TODAY)
-    few = run(f"expire, {DUE_LATER} due      ", expire_due_consortia, today=TODAY + timedelta(days=10))
-    reminders = run(f"remind, {REMINDED} at 90 days", send_expiry_reminders, today=TODAY)
-    reminders_again = run("remind, same day again", send_expiry_reminders, today=TODAY)
+    many, expiry_seconds = run(f"expire, {DUE} due     ", expire_due_consortia, today=TODAY)
+    again, _seconds = run("expire, same day again", expire_due_consortia, today=TODAY)
+    few, _seconds = run(f"expire, {DUE_LATER} due      ", expire_due_consortia, today=TODAY + timedelta(days=10))
+    reminders, reminder_seconds = run(f"remind, {REMINDED} at 90 days", send_expiry_reminders, today=TODAY)
+    reminders_again, _seconds = run("remind, same day again", send_expiry_reminders, today=TODAY)
     verdict = "the same" if many == few else "DIFFERENT"
     print(
         f"lifecycle: expiry queries with {DUE} due: {many}, with {DUE_LATER} due: {few} — {verdict}; "
         f"a re-run: {again} (nothing due); reminders: {reminders}, re-run {reminders_again}; "
         f"{Notification.objects.count()} notifications in all"
     )
+    return [
+        Figure(
+            "lifecycle",
+            f"expiry job, {DUE:,} due of {ACTIVE:,}",
+            queries=many,
+            seconds=expiry_seconds,
+            verdict=f"queries at {DUE_LATER} due: {verdict}",
+        ),
+        Figure("lifecycle", f"expiry reminders, {REMINDED:,} at 90 days", queries=reminders, seconds=reminder_seconds),
+    ]
 
 
 if __name__ == "__main__":

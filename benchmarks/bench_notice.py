@@ -12,6 +12,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from benchmarks.pages import Figure
 from reviews.notice import NoticeData, notice_sha256, render_filing_notice
 
 RUNS = 10
@@ -81,7 +82,7 @@ def example_submission():
     )
 
 
-def timed(label: str, render) -> None:
+def timed(label: str, render) -> Figure:
     timings = []
     for _ in range(RUNS):
         started = time.perf_counter()
@@ -93,16 +94,17 @@ def timed(label: str, render) -> None:
         f"{label}: {RUNS} renders, median {median:.3f} s, max {slowest:.3f} s, "
         f"{len(pdf) / 1024:.0f} kB, sha256 {notice_sha256(pdf)[:12]} — {verdict}"
     )
+    return Figure("notice", f"{label} (median of {RUNS})", seconds=median, verdict=verdict)
 
 
-def main() -> None:
+def main() -> list[Figure]:
     from consortia.application_form import render_application_form
 
     # WeasyPrint reports each layout step at INFO; ten renders of that would bury the result.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    timed("filing notice", lambda: render_filing_notice(NOTICE))
+    notice = timed("filing notice", lambda: render_filing_notice(NOTICE))
     submission = example_submission()
-    timed("application form", lambda: render_application_form(submission))
+    return [notice, timed("application form", lambda: render_application_form(submission))]
 
 
 if __name__ == "__main__":

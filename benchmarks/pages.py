@@ -1,6 +1,7 @@
-"""What the benchmarks that time pages share (``bench_queues``, ``bench_annual_reports``): a logged-in test client,
-interleaved timing rounds with p50/p95 against the inbox of the same user, the queries of one request with their
-plans, a database of the benchmark's own, and running a benchmark module alone (on PostgreSQL with DATABASE_URL).
+"""What the benchmarks share (``bench_queues``, ``bench_annual_reports``, ``bench_portfolio``…): a logged-in test
+client, interleaved timing rounds with p50/p95 against the inbox of the same user, the lines of the final table
+(``Figure``, ``page_figures``, ``table``), the queries of one request with their plans, a database of the
+benchmark's own, and running a benchmark module alone (on PostgreSQL with DATABASE_URL).
 
 Nothing here imports a model: run alone, a benchmark module is imported before Django is set up.
 """
@@ -9,6 +10,7 @@ import contextlib
 import os
 import statistics
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, reset_queries
@@ -57,21 +59,123 @@ def time_pages(pages: list[tuple[str, Client, str]]) -> dict[str, tuple[list[flo
     return timings
 
 
+def trivial_page(label: str) -> str | None:
+    """The page a page is compared with: none for an inbox (the trivial page itself), else the "district inbox" when
+    its label begins with "district", the "city inbox" otherwise."""
+    if "inbox" in label:
+        return None
+    return "district inbox" if label.startswith("district") else "city inbox"
+
+
 def report(timings: dict[str, tuple[list[float], list[float]]]) -> None:
-    """p50/p95 of each page; a page whose label has no "inbox" is compared with the "district inbox" when its label
-    begins with "district", with the "city inbox" otherwise."""
+    """p50/p95 of each page, against its ``trivial_page``."""
     wall = {label: statistics.median(values[0]) for label, values in timings.items()}
     cpu = {label: statistics.median(values[1]) for label, values in timings.items()}
     print(f"{RUNS} timed requests a page after {WARMUPS} warm-ups, interleaved (CPU: this process, not the database):")
     for label, (values, _cpu) in timings.items():
         p95 = percentile(values, 0.95)
         line = f"  {label:16} p50 {wall[label]:7.1f} ms  p95 {p95:7.1f} ms  CPU p50 {cpu[label]:6.1f} ms"
-        if "inbox" not in label:
-            inbox = "district inbox" if label.startswith("district") else "city inbox"
+        inbox = trivial_page(label)
+        if inbox:
             ratio = wall[label] / wall[inbox]
             verdict = "ok" if ratio <= TARGET_RATIO else f"ABOVE the {TARGET_RATIO:.0f}× target"
             line += f"  = {ratio:.1f}× the inbox (CPU {cpu[label] / cpu[inbox]:.1f}×) — {verdict}"
         print(line)
+
+
+# --- The final table ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the table ``make bench`` ends with: a page (p50, p95 and both as a ratio to the trivial page of
+    the same user, queries per request), a job or an export (seconds, queries, peak memory), or a rate."""
+
+    benchmark: str
+    measure: str
+    p50: float | None = None  # ms
+    p95: float | None = None  # ms
+    ratio50: float | None = None  # p50 / the trivial page's p50
+    ratio95: float | None = None  # p95 / the trivial page's p95
+    queries: int | str | None = None
+    seconds: float | None = None
+    peak_mb: float | None = None
+    per_second: float | None = None
+    verdict: str = ""
+
+
+def page_verdict(ratio50: float, ratio95: float) -> str:
+    slow = [name for name, ratio in (("p50", ratio50), ("p95", ratio95)) if ratio > TARGET_RATIO]
+    return f"{'/'.join(slow)} ABOVE {TARGET_RATIO:.0f}×" if slow else "ok"
+
+
+def page_figures(benchmark: str, timings: dict, queries: dict[str, int | str]) -> list[Figure]:
+    """The table's lines of the pages ``time_pages`` timed, each against its ``trivial_page`` (the inboxes too, as
+    the unit of the others); ``queries``: per label, the queries of one request."""
+    p50 = {label: statistics.median(wall) for label, (wall, _cpu) in timings.items()}
+    p95 = {label: percentile(wall, 0.95) for label, (wall, _cpu) in timings.items()}
+    figures = []
+    for label in timings:
+        inbox = trivial_page(label)
+        ratios = {}
+        if inbox:
+            ratios = {"ratio50": p50[label] / p50[inbox], "ratio95": p95[label] / p95[inbox]}
+        figures.append(
+            Figure(
+                benchmark,
+                label,
+                p50=p50[label],
+                p95=p95[label],
+                queries=queries.get(label),
+                verdict=page_verdict(**ratios) if ratios else "(trivial page)",
+                **ratios,
+            )
+        )
+    return figures
+
+
+# The table's columns: heading, width (text left-aligned, figures right-aligned), format of a value.
+COLUMNS = [
+    ("benchmark", 15, "{}"),
+    ("measure", 36, "{}"),
+    ("p50 ms", 8, "{:.1f}"),
+    ("p95 ms", 8, "{:.1f}"),
+    ("×p50", 5, "{:.1f}"),
+    ("×p95", 5, "{:.1f}"),
+    ("queries", 8, "{}"),
+    ("seconds", 8, "{:.2f}"),
+    ("peak MB", 8, "{:.0f}"),
+    ("per s", 8, "{:,.0f}"),
+    ("verdict", 0, "{}"),
+]
+TEXT_COLUMNS = 2  # benchmark and measure
+
+
+def table(figures: list[Figure]) -> str:
+    """The figures as a text table, empty cells where a line has no such figure. A page's ratios are to the trivial
+    page (the inbox) of the same user timed in the same interleaved run."""
+
+    def line(cells: list[str]) -> str:
+        aligned = [
+            text.ljust(width) if index < TEXT_COLUMNS else text.rjust(width)
+            for index, (text, (_heading, width, _form)) in enumerate(zip(cells, COLUMNS, strict=True))
+        ]
+        return "  ".join(aligned).rstrip()
+
+    heading = line([name for name, _width, _form in COLUMNS])
+    lines = [heading, "-" * len(heading)]
+    for f in figures:
+        values = [f.benchmark, f.measure, f.p50, f.p95, f.ratio50, f.ratio95, f.queries]
+        values += [f.seconds, f.peak_mb, f.per_second, f.verdict]
+        lines.append(
+            line(
+                [
+                    "" if value is None else form.format(value)
+                    for value, (_heading, _width, form) in zip(values, COLUMNS, strict=True)
+                ]
+            )
+        )
+    return "\n".join(lines)
 
 
 # --- Queries ---------------------------------------------------------------------------------------------------------
@@ -110,6 +214,34 @@ def print_plans(queries: list[dict]) -> None:
 # --- A database of its own, and running alone ------------------------------------------------------------------------
 
 
+def database_url() -> str:
+    """DATABASE_URL for the database the connection uses now, for a subprocess to work on it too."""
+    from urllib.parse import quote
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user, password, host = quote(settings["USER"] or ""), quote(settings["PASSWORD"] or ""), settings["HOST"] or ""
+    if host.startswith("/"):  # a Unix socket's folder
+        return f"postgres:///{quote(settings['NAME'])}?host={host}&user={user}&password={password}"
+    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    return f"postgres://{credentials}{host or 'localhost'}:{settings['PORT'] or 5432}/{quote(settings['NAME'])}"
+
+
+@contextlib.contextmanager
+def database_in_environment():
+    """DATABASE_URL names the database in use (a throwaway one) for the subprocesses started meanwhile."""
+    saved = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = database_url()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("DATABASE_URL")
+        else:
+            os.environ["DATABASE_URL"] = saved
+
+
 @contextlib.contextmanager
 def fresh_database(name: str):
     """A database of the benchmark ``name``'s own, created by Django's test machinery beside the configured one (a
@@ -128,31 +260,16 @@ def fresh_database(name: str):
     try:
         call_command("load_reference_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
         print(f"database {database} of its own, ready in {time.perf_counter() - started:.1f} s")
-        yield
+        with database_in_environment():
+            yield
     finally:
         connection.creation.destroy_test_db(configured, verbosity=0)
         settings_dict["TEST"] = test_settings
 
 
-def run_alone(name: str, main) -> int:
-    """``python -m benchmarks.bench_<name>``: the runner (throwaway SQLite), or ``main`` on PostgreSQL when
-    DATABASE_URL names a server (``main`` works in ``fresh_database``: the database DATABASE_URL names is never
-    touched)."""
-    import sys
-    import tempfile
+def run_alone(name: str) -> int:
+    """``python -m benchmarks.bench_<name>``: the runner with that benchmark alone (on PostgreSQL when DATABASE_URL
+    names a server: the database it names is never touched)."""
+    from benchmarks.__main__ import main as runner
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url or url.startswith("sqlite"):
-        from benchmarks.__main__ import main as runner
-
-        return runner([name])
-    with tempfile.TemporaryDirectory(prefix="portal-bench-") as folder:
-        os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-        os.environ["VAR_DIR"] = folder  # the Celery broker folders the settings create
-        import django
-
-        django.setup()
-        print(f"--- bench_{name}")
-        main()  # on test_<name>: the database DATABASE_URL names is never touched
-    sys.stdout.flush()
-    return 0
+    return runner([name])

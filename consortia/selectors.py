@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, QuerySet, Sum
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,14 @@ from .models import ChangeRecord, Consortium, Document, FundingLine, LeadUnit, M
 from .permissions import leads
 from .snapshots import filing_details, filing_document
 from .states import EDITABLE, Status
+
+
+def lists_technology_kind(kind: str) -> Q:
+    """The consortia whose ``technology_kinds`` lists ``kind``. PostgreSQL tests JSON containment; SQLite has none,
+    and the codes are distinct quoted strings in the stored JSON text, none part of another."""
+    if connection.vendor == "postgresql":
+        return Q(technology_kinds__contains=[kind])
+    return Q(technology_kinds__icontains=f'"{kind}"')
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from annual_reports.models import AnnualReport, ReportStatus
 from consortia.models import Consortium, ProvincialRecognition, Submission, TechnologyKind
+from consortia.selectors import lists_technology_kind
 from consortia.states import Status
+from portal.caching import under_version
 from portal.models import Authority, IndustryField, User
 
 MONTHS = 24
@@ -149,10 +152,8 @@ def _by_authority(consortia: QuerySet[Consortium]) -> list[Tally]:
 
 def _by_technology_kind(consortia: QuerySet[Consortium]) -> list[Tally]:
     """A consortium counts under each kind it lists, so the counts may add up to more than the consortia."""
-    # JSON containment is not available on SQLite; the codes are distinct quoted strings in the stored JSON text
-    # (as the review queue's filter reads them).
     counts = consortia.aggregate(
-        **{kind.value: Count("pk", filter=Q(technology_kinds__icontains=f'"{kind.value}"')) for kind in TechnologyKind}
+        **{kind.value: Count("pk", filter=lists_technology_kind(kind.value)) for kind in TechnologyKind}
     )
     return [
         Tally(str(kind.label), counts[kind.value], portfolio_url(technology_kind=kind.value)) for kind in TechnologyKind
@@ -242,8 +243,30 @@ def _recognitions(consortia: QuerySet[Consortium]) -> Recognitions:
     return Recognitions(sum(count for _year, count in by_year), portfolio_url(recognised="true"), by_year)
 
 
+def dashboard_version() -> tuple:
+    """What changes when a figure of the dashboard may: the consortia (every change of one, by a service or a job,
+    sets ``updated_at``), the submissions, the annual reports and the recognitions, each by its count and latest
+    change. Four small aggregates."""
+    consortia = Consortium.objects.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    reports = AnnualReport.objects.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    submissions = Submission.objects.aggregate(last=Max("pk"))
+    recognitions = ProvincialRecognition.objects.aggregate(count=Count("pk"), last=Max("pk"))
+    return (*consortia.values(), *reports.values(), *submissions.values(), *recognitions.values())
+
+
 def read_dashboard(user: User, *, today: date) -> Dashboard:
-    """Everything the dashboard shows ``user`` on ``today``: nine aggregate queries, whatever the portfolio's size."""
+    """Everything the dashboard shows ``user`` on ``today``. Counted (nine aggregate queries over the portfolio,
+    whatever its size) only when ``dashboard_version`` has changed since the last time for the same scope and day;
+    kept in the cache meanwhile (``portal.caching``)."""
+    return under_version(
+        "dashboard",
+        # The labels are worded in the user's language when counted.
+        (user.role, user.authority_id, user.organisation_id, get_language(), today, *dashboard_version()),
+        lambda: _count_dashboard(user, today=today),
+    )
+
+
+def _count_dashboard(user: User, *, today: date) -> Dashboard:
     consortia = Consortium.objects.visible_to(user)
     by_status = _by_status(consortia)
     until = today + timedelta(days=EXPIRY_WINDOW_DAYS)

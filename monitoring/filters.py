@@ -56,8 +56,12 @@ class PortfolioFilter(django_filters.FilterSet):
     )
     # The construction period (as approved) overlaps period_from–period_to: it ends on or after the one and starts
     # on or before the other.
-    period_from = django_filters.DateFilter(label=_("建设期覆盖（起）"), field_name="end_date", lookup_expr="gte", widget=DATE)
-    period_to = django_filters.DateFilter(label=_("建设期覆盖（止）"), field_name="start_date", lookup_expr="lte", widget=DATE)
+    period_from = django_filters.DateFilter(
+        label=_("建设期覆盖（起）"), field_name="end_date", lookup_expr="gte", widget=DATE
+    )
+    period_to = django_filters.DateFilter(
+        label=_("建设期覆盖（止）"), field_name="start_date", lookup_expr="lte", widget=DATE
+    )
     expiring_before = django_filters.DateFilter(
         label=_("建设期届满不晚于"), method="expiring_by", widget=DATE, help_text=_("仅建设期内的联合体")
     )

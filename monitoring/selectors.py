@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, IntegerField, JSONField, OuterRef, 
 from django.db.models.functions import Coalesce
 
 from consortia.models import Consortium, DishonestyRecord, Membership, Submission, TechnologyKind
+from consortia.selectors import lists_technology_kind
 from consortia.states import Status
 from portal import uscc
 from portal.models import IndustryField, Organisation, User
@@ -102,8 +103,7 @@ def search(consortia: QuerySet[Consortium], text: str) -> QuerySet[Consortium]:
 
 
 def with_technology_kind(consortia: QuerySet[Consortium], kind: str) -> QuerySet[Consortium]:
-    # JSON "contains" is not available on SQLite; the codes are distinct quoted strings in the stored JSON text.
-    return consortia.filter(technology_kinds__icontains=f'"{kind}"')
+    return consortia.filter(lists_technology_kind(kind))
 
 
 def expiring_by(consortia: QuerySet[Consortium], day: date) -> QuerySet[Consortium]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consortia.lifecycle.selectors import filter_provincially_recognised
 from consortia.models import Consortium, TechnologyKind
+from consortia.selectors import lists_technology_kind
 from consortia.states import Status
 from portal.models import Authority, IndustryField, Organisation, Role
 from portal.uscc import normalise_uscc
@@ -84,5 +85,4 @@ class QueueFilter(django_filters.FilterSet):
         return filter_provincially_recognised(queryset, value)
 
     def with_technology_kind(self, queryset, name, value):
-        # JSON "contains" is not available on SQLite; the codes are distinct quoted strings in the stored JSON text.
-        return queryset.filter(technology_kinds__icontains=f'"{value}"') if value else queryset
+        return queryset.filter(lists_technology_kind(value)) if value else queryset
