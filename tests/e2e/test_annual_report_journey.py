@@ -162,7 +162,7 @@ def test_city_opens_lead_unit_submits_city_returns_lead_unit_revises_city_accept
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{year} 年度报告")
     expect(page.get_by_text(f"报告期：{year}-01-01 至 {year}-12-31 · 提交截止日期：{year}-12-31")).to_be_visible()
     expect_progress(page, 1, 0, 0, 0, 0, 1)
-    expect(page.get_by_test_id("result-count")).to_have_text("共 1 项")
+    expect(page.get_by_test_id("result-count")).to_have_text("共 1 份报告")
     row = page.get_by_test_id("reports").locator("tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(CONSORTIUM_NAME)

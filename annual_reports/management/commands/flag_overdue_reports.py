@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from annual_reports.jobs import flag_overdue_reports
-from consortia.lifecycle.commands import DailyJobCommand
+from portal.commands import DailyJobCommand
 
 
 class Command(DailyJobCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from annual_reports.services import open_campaign
-from consortia.lifecycle.commands import iso_date
+from portal.commands import iso_date
 from portal.exceptions import DomainError
 
 

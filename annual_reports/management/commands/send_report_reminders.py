@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from annual_reports.jobs import reminder_days, send_report_reminders
-from consortia.lifecycle.commands import DailyJobCommand
+from portal.commands import DailyJobCommand
 
 
 class Command(DailyJobCommand):

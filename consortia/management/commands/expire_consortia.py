@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from consortia.lifecycle.commands import DailyJobCommand
 from consortia.lifecycle.jobs import expire_due_consortia
+from portal.commands import DailyJobCommand
 
 
 class Command(DailyJobCommand):

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from consortia.lifecycle.commands import DailyJobCommand
 from consortia.lifecycle.jobs import reminder_days, send_expiry_reminders
+from portal.commands import DailyJobCommand
 
 
 class Command(DailyJobCommand):

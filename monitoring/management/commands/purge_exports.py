@@ -3,7 +3,7 @@
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from consortia.lifecycle.commands import DailyJobCommand
+from portal.commands import DailyJobCommand
 from portal.exceptions import DomainError
 
 from ...jobs import purge_expired_exports

@@ -1,4 +1,4 @@
-"""What the daily jobs' management commands share: ``--date`` to act as if it were another day."""
+"""What the daily jobs' management commands of every app share: ``--date`` to act as if it were another day."""
 
 import argparse
 from datetime import date
