@@ -29,4 +29,5 @@ RUN DEBUG=0 SECRET_KEY=build-only-not-used-at-run-time-0123456789abcdefghijkl AL
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, timeout and logs: gunicorn.conf.py (sized for two cores).
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "portal.wsgi:application"]

@@ -1,16 +1,81 @@
+import logging
+import re
 import time
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .logging import request_id
 from .models import AuditEvent
 from .services import record_audit
+from .views import health
 
 LAST_ACTIVITY_KEY = "portal_last_activity"
 ACTIVITY_RESOLUTION_SECONDS = 60
+REQUEST_ID_HEADER = "X-Request-ID"
+# An id from the proxy is kept only if it is a plain token: it goes into every log line and back out in a header.
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+request_log = logging.getLogger("portal.request")
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (the proxy's ``X-Request-ID`` if sane), logs it with every line, and logs the request.
+
+    First in MIDDLEWARE, so that the request log times everything and lines of every middleware carry the id.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        current = offered if SANE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        # Not reset on the way out: Django logs 4xx/5xx responses after the middleware returns, and those lines need
+        # the id too. The next request on this thread sets its own.
+        request_id.set(current)
+        started = time.monotonic()
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = current
+        # Probes come every few seconds: at INFO they would drown the requests of people.
+        level = logging.DEBUG if getattr(request, "is_health_probe", False) else logging.INFO
+        request_log.log(
+            level,
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            },
+        )
+        return response
+
+
+class HealthProbeMiddleware:
+    """Answers ``/healthz`` and ``/readyz`` before host validation, the HTTPS redirect, sessions and login.
+
+    The container's probe asks ``http://127.0.0.1:8000/readyz``: that host is not in ALLOWED_HOSTS and the scheme is
+    not HTTPS, and a probe must cost no session or user query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.probes = {reverse("healthz"): health.healthz, reverse("readyz"): health.readyz}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is None:
+            return self.get_response(request)
+        request.is_health_probe = True
+        return probe(request)
 
 
 class ChineseUnlessChosenMiddleware:

@@ -299,3 +299,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class WorkerHeartbeat(models.Model):
+    """When the Celery worker last ran the beat's heartbeat task: one row, read by ``/readyz``.
+
+    A row rather than the cache: without Redis the cache is per process, and the worker's would not be the web's.
+    """
+
+    beat_at = models.DateTimeField(_("心跳时间"))
+
+    class Meta:
+        verbose_name = _("后台任务心跳")
+        verbose_name_plural = _("后台任务心跳")
+
+    def __str__(self):
+        return f"{self.beat_at:%Y-%m-%d %H:%M:%S}"

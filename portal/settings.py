@@ -40,6 +40,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later line carries the request id, and the probes are answered before host and HTTPS checks.
+    "portal.middleware.RequestIdMiddleware",
+    "portal.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseUnlessChosenMiddleware",
@@ -56,7 +59,8 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # In development runserver serves static files; in production whitenoise serves the collected ones.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+    MIDDLEWARE.insert(after_security, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -73,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.context_processors.release",
             ],
         },
     },
@@ -197,8 +202,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing a task must not hang a web request when the broker is down: the outbox retry job catches up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# The worker logs through LOGGING below (JSON lines), not Celery's own root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # /readyz reads the time of the last run: the beat and a worker are alive (WORKER_HEARTBEAT_MAX_AGE).
+    "record-worker-heartbeat": {
+        "task": "portal.tasks.record_worker_heartbeat",
+        "schedule": 60.0,
+    },
     "retry-undelivered-notifications": {
         "task": "portal.tasks.retry_undelivered_notifications",
         "schedule": crontab(minute="*/10"),
@@ -249,6 +261,8 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 # Portfolio exports of more rows than this are written by the Celery worker, not during the request.
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=2000)
+# Seconds since the worker's last heartbeat (run every minute) after which /readyz reports the worker down.
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=180)
 
 # Production hardening: on whenever DEBUG is off (manage.py check --deploy reports nothing).
 if not DEBUG:
@@ -266,7 +280,17 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One JSON object a line on stdout, with the request id (portal/logging.py).
+    "filters": {"request_id": {"()": "portal.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "portal.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every rendering step at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from .views import accounts, audit, auth, home, notifications
+from .views import accounts, audit, auth, health, home, notifications
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -25,6 +25,9 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Answered by HealthProbeMiddleware ahead of the rest; the routes name them (and serve them without it).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Browsers ask for /favicon.ico whatever the page links; the static URL is looked up per request, after
     # collectstatic has named the hashed file.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
