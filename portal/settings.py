@@ -184,6 +184,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 else:
     CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"  # kombu's, writing each message atomically
     CELERY_RESULT_BACKEND = None
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_TRANSPORT_OPTIONS = {
