@@ -7,5 +7,5 @@ class AnnualReportsConfig(AppConfig):
     verbose_name = _("年度报告")
 
     def ready(self):
-        # The report's workflow steps register themselves on import.
-        from . import workflow  # noqa: F401
+        # The report's workflow steps and the home page's report panels register themselves on import.
+        from . import selectors, workflow  # noqa: F401

@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from consortia.models import Consortium
@@ -11,9 +12,11 @@ from consortia.permissions import leads
 from consortia.selectors import SectionStatus
 from portal.caching import under_version
 from portal.models import Authority, Role, User
+from portal.selectors import Panel, register_work_panels
 
 from .changes import change_title, period_changes
 from .models import (
+    EDITABLE,
     NARRATIVES,
     TALENT_COUNTS,
     AnnualReport,
@@ -33,6 +36,33 @@ def visible_reports(user: User, *, campaign: ReportCampaign | None = None) -> Qu
         "campaign", "consortium", "consortium__lead_organisation"
     )
     return reports.filter(campaign=campaign) if campaign is not None else reports
+
+
+@register_work_panels
+def work_panels(user: User) -> list[Panel]:
+    """The home page's cards of annual-report work: the lead unit's reports to fill in or revise, the city's reports
+    to review."""
+    if user.role == Role.LEAD_UNIT:
+        return [
+            Panel(
+                title=_("待填报或修改的年度报告"),
+                count=AnnualReport.objects.visible_to(user).filter(status__in=EDITABLE).count(),
+                empty_text=_("没有待填报的年度报告。"),
+                link=reverse("annual_reports:mine"),
+                link_text=_("填报年度报告"),
+            )
+        ]
+    if user.role == Role.CITY_STAFF:
+        return [
+            Panel(
+                title=_("待审核的年度报告"),
+                count=AnnualReport.objects.visible_to(user).filter(status=ReportStatus.SUBMITTED).count(),
+                empty_text=_("暂无待审核的年度报告。"),
+                link=reverse("annual_reports:campaigns"),
+                link_text=_("查看年度报告"),
+            )
+        ]
+    return []
 
 
 def consortium_reports(user: User, consortium: Consortium) -> QuerySet[AnnualReport]:

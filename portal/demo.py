@@ -27,6 +27,16 @@ DEMO_ORGANISATIONS = [
         "contact_phone": "025-8400 0002",
         "contact_email": "liqiang@example.com",
     },
+    {
+        "uscc": "52320191MJ5301234C",
+        "name": "南京示范先进光子技术研究院",
+        "kind": Organisation.Kind.PLATFORM,
+        "jurisdiction": "JBXQ",
+        "address": "南京市江北新区示范路 18 号",
+        "contact_name": "赵婷",
+        "contact_phone": "025-5800 0003",
+        "contact_email": "zhaoting@example.com",
+    },
 ]
 
 DEMO_USERS = [
@@ -36,12 +46,14 @@ DEMO_USERS = [
     {"username": "xuanwu", "last_name": "玄武区科技局 吴工", "role": Role.DISTRICT_OFFICER, "authority": "320102"},
     {"username": "lead-a", "last_name": "王敏", "role": Role.LEAD_UNIT, "organisation": "91320115MA1Q8W3R2D"},
     {"username": "lead-b", "last_name": "李强", "role": Role.LEAD_UNIT, "organisation": "91320102MA1P4K7N5W"},
+    {"username": "lead-c", "last_name": "赵婷", "role": Role.LEAD_UNIT, "organisation": "52320191MJ5301234C"},
 ]
 
 
 @transaction.atomic
 def seed_demo() -> list[User]:
-    """Create or reset the demo organisations and accounts; running it again resets their passwords."""
+    """Create or reset the demo organisations and accounts; running it again resets a changed password and
+    changes nothing else."""
     authorities = {a.code: a for a in Authority.objects.all()}
     for spec in DEMO_ORGANISATIONS:
         data = dict(spec, jurisdiction=authorities[spec["jurisdiction"]])
@@ -57,7 +69,8 @@ def seed_demo() -> list[User]:
             data["organisation"] = organisations[data["organisation"]]
         data.setdefault("email", f"{username}@example.com")
         user, _ = User.objects.update_or_create(username=username, defaults=data)
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
         users.append(user)
     return users

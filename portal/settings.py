@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "reviews",
     "annual_reports",
     "monitoring",
+    "demo",
 ]
 
 MIDDLEWARE = [

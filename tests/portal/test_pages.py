@@ -83,8 +83,8 @@ def test_seed_demo_creates_every_role_and_is_repeatable(reference_data, settings
     call_command("seed_demo")
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert User.objects.filter(role=Role.DISTRICT_OFFICER).values("authority").distinct().count() >= 2
-    assert User.objects.filter(role=Role.LEAD_UNIT).values("organisation").distinct().count() == 2
-    assert User.objects.count() == 6
+    assert User.objects.filter(role=Role.LEAD_UNIT).values("organisation").distinct().count() == 3
+    assert User.objects.count() == 7
 
 
 @pytest.mark.django_db
