@@ -1,11 +1,24 @@
 """Private files handed to the person who may see them: never cached, never sniffed into something else."""
 
+import mimetypes
+
 from django.http import FileResponse
+
+
+def download_name(filename: str, content_type: str) -> str:
+    """``filename`` ending as its content says: an upload is checked by its content and keeps the name it came with,
+    and a PDF saved as ``index.html`` would open as a page on the officer's computer."""
+    extension = mimetypes.guess_extension(content_type.partition(";")[0].strip())
+    if extension and not filename.lower().endswith(extension):
+        return filename + extension
+    return filename
 
 
 def private_file(stream, *, filename: str, content_type: str = "application/pdf", attachment: bool = True):
     # FileResponse writes an RFC 6266 filename* for Chinese names and refuses header injection.
-    response = FileResponse(stream, as_attachment=attachment, filename=filename, content_type=content_type)
+    response = FileResponse(
+        stream, as_attachment=attachment, filename=download_name(filename, content_type), content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

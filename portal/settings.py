@@ -121,6 +121,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.views.auth.lockout_response"
 AXES_VERBOSE = False
+# One client address for axes, the audit log and the per-address limits below: the one the audit log records.
+AXES_CLIENT_IP_CALLABLE = "portal.services.client_ip"
+# Per address as well (portal/throttle.py): failed logins over any usernames within LOGIN_LOCKOUT_MINUTES, set well
+# above the account's limit for a bureau's office behind one NAT address; registrations within the window. 0: off.
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+REGISTRATION_ADDRESS_LIMIT = env.int("REGISTRATION_ADDRESS_LIMIT", default=5)
+REGISTRATION_ADDRESS_WINDOW = timedelta(minutes=env.int("REGISTRATION_ADDRESS_MINUTES", default=60))
 
 # Idle session timeout: a session unused for this long is sent back to the login page.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))

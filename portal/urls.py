@@ -24,6 +24,8 @@ urlpatterns = [
     path("annual-reports/", include("annual_reports.urls")),
     path("", include("monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Ahead of the admin site's own login page, which would bypass the portal's limits (auth.admin_login).
+    path("admin/login/", auth.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     # Answered by HealthProbeMiddleware ahead of the rest; the routes name them (and serve them without it).
     path("healthz", health.healthz, name="healthz"),

@@ -68,6 +68,8 @@ GET_MATRIX = {
     "audit": (None, [LOGIN, 403, 403, 403, 403, 403, 200]),
     "set_language": (None, [302] * 7),
     "admin:index": (None, [302, 302, 302, 302, 302, 302, 200]),
+    # The admin site signs in through the portal's login; a signed-in user who may not use it is refused.
+    "admin_login": (None, [302, 403, 403, 403, 403, 403, 302]),
     "favicon": (None, [302] * 7),  # to the static icon, for everyone
     # The container's probes, for everyone without login; the test world has no worker heartbeat, so not ready.
     "healthz": (None, [200] * 7),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ..exceptions import DomainError
 from ..forms import AccountForm, RegistrationOrganisationForm
 from ..services import add_colleague, register_lead_unit
+from ..throttle import registrations
 
 
 def show_domain_error(error: DomainError, *forms) -> None:
@@ -26,6 +27,8 @@ def register(request):
         return redirect("home")
     organisation_form = RegistrationOrganisationForm(request.POST or None, prefix="org")
     account_form = AccountForm(request.POST or None, prefix="account")
+    if request.method == "POST" and (wait := registrations().wait_minutes(request)):
+        return registration_refused(request, organisation_form, account_form, wait=wait)
     if request.method == "POST" and organisation_form.is_valid() and account_form.is_valid():
         try:
             user = register_lead_unit(
@@ -45,6 +48,19 @@ def register(request):
         "registration/register.html",
         {"organisation_form": organisation_form, "account_form": account_form},
     )
+
+
+def registration_refused(request, organisation_form, account_form, *, wait: int):
+    """The form again as typed, nothing registered: too many registrations from the client's address (status 429)."""
+    limit = registrations()
+    limit.record_refusal(request=request, username=request.POST.get("account-username", ""), wait=wait)
+    organisation_form.add_error(
+        None,
+        _("从您所在的网络地址注册过于频繁（%(minutes)d 分钟内最多 %(limit)d 次）。请 %(wait)d 分钟后再试。")
+        % {"minutes": limit.minutes, "limit": limit.limit, "wait": wait},
+    )
+    context = {"organisation_form": organisation_form, "account_form": account_form}
+    return render(request, "registration/register.html", context, status=429)
 
 
 @login_required

@@ -1,13 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from ..forms import LoginForm, PortalPasswordChangeForm
 from ..models import AuditEvent
 from ..services import record_audit
+from ..throttle import login_failures
 
 
 def lockout_policy() -> dict:
@@ -24,6 +29,31 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **lockout_policy()}
+
+    def post(self, request, *args, **kwargs):
+        # Before any password is checked: an attempt from a locked address reaches neither axes nor the account.
+        if wait := login_failures().wait_minutes(request):
+            return address_lockout_response(request, wait=wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        # The failure is already audited (portal/signals.py); it may be the one that locks the address.
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login") and (wait := login_failures().wait_minutes(self.request)):
+            return address_lockout_response(self.request, wait=wait)
+        return super().form_invalid(form)
+
+
+def admin_login(request):
+    """The admin site's sign-in is the portal's (its limits per account and per address, its audit). A signed-in
+    user the admin site sends here may not use it: told so, rather than sent back and forth between the two."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(target, login_url=reverse("login"))
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return redirect(target)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -47,3 +77,19 @@ def lockout_response(request, original_response=None, credentials=None):
     ) % {"limit": policy["failure_limit"], "minutes": policy["lockout_minutes"]}
     context = {"form": form, "lockout_message": message, **policy}
     return render(request, "registration/login.html", context, status=403)
+
+
+def address_lockout_response(request, *, wait: int):
+    """The login page while the client's address is locked for too many failed logins: status 429, audited."""
+    limit = login_failures()
+    username = request.POST.get("username", "")
+    limit.record_refusal(
+        request=request, username=username, wait=wait, actor=get_user_model().objects.filter(username=username).first()
+    )
+    form = LoginForm(request, data=None, initial={"username": username})
+    message = _(
+        "从您所在的网络地址登录失败次数过多（%(minutes)d 分钟内 %(limit)d 次），该地址已暂停登录。"
+        "请 %(wait)d 分钟后再试，或联系系统管理员。"
+    ) % {"minutes": limit.minutes, "limit": limit.limit, "wait": wait}
+    context = {"form": form, "lockout_message": message, **lockout_policy()}
+    return render(request, "registration/login.html", context, status=429)

@@ -194,3 +194,20 @@ def test_activity_is_recorded_at_most_once_a_minute(client, demo_users):
     session.save()
     client.get(reverse("home"))
     assert client.session[LAST_ACTIVITY_KEY] > first - 61
+
+
+@pytest.mark.django_db
+def test_the_admin_site_signs_in_through_the_portal_login_and_its_limits(client, demo_users, settings):
+    """/admin/login/ would skip the portal's per-address limit; it sends to the portal's login, which returns to
+    the admin page asked for, and tells a signed-in user without access so instead of sending them round."""
+    response = client.get("/admin/consortia/consortium/")
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/consortia/consortium/"
+    response = client.post(response["Location"], {"username": "admin", "password": DEMO_PASSWORD})
+    assert response["Location"] == "/admin/consortia/consortium/"
+    assert client.get("/admin/login/?next=/admin/")["Location"] == "/admin/"
+    assert client.get("/admin/login/?next=https://evil.example/")["Location"] == "/admin/"
+    client.force_login(demo_users["city"])
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
