@@ -255,7 +255,11 @@ class AuditEvent(AppendOnly, models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The limits per client address (portal/throttle.py) count an address's recent events on every login.
+            models.Index(fields=["ip_address", "occurred_at"], name="audit_address_time"),
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.get_event_type_display()} {self.username}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import AuditEvent, User
@@ -35,15 +35,20 @@ class AddressLimit:
     def minutes(self) -> int:
         return int(self.window.total_seconds() // 60)
 
+    def recent(self, address: str, *, now) -> QuerySet[AuditEvent]:
+        """The address's counted events within the window before ``now``, latest first (index audit_address_time)."""
+        return AuditEvent.objects.filter(self.events, ip_address=address, occurred_at__gt=now - self.window).order_by(
+            "-occurred_at"
+        )
+
     def wait_minutes(self, request) -> int:
         """Whole minutes (rounded up) until the request's address may try again; 0 when it may now."""
         address = client_ip(request)
         if address is None or self.limit <= 0:
             return 0
         now = timezone.now()
-        recent = AuditEvent.objects.filter(self.events, ip_address=address, occurred_at__gt=now - self.window)
         # Locked while ``limit`` events lie within the window: until the oldest of the latest ``limit`` leaves it.
-        latest = recent.order_by("-occurred_at").values_list("occurred_at", flat=True)
+        latest = self.recent(address, now=now).values_list("occurred_at", flat=True)
         oldest_counted = next(iter(latest[self.limit - 1 : self.limit]), None)
         if oldest_counted is None:
             return 0

@@ -7,12 +7,15 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
+from django.db import connection, transaction
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.demo import DEMO_PASSWORD
 from portal.models import AuditEvent, Authority, Organisation, User
+from portal.throttle import login_failures
 from tests.factories import make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +250,15 @@ def test_a_limit_of_zero_turns_the_address_limit_off(reference_data, settings):
     settings.REGISTRATION_ADDRESS_LIMIT = 0
     for seed in range(6):
         assert register_from(OFFICE, seed).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is read on PostgreSQL")
+def test_an_address_count_reads_its_index_not_the_whole_audit_log():
+    """Every login asks how often its address failed lately; on a log of years that must be an index range, not a
+    scan (sequential scans priced out, so the plan shows whether the SQL matches the index at all)."""
+    query = login_failures().recent("10.0.0.1", now=timezone.now())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+    assert "audit_address_time" in plan
