@@ -14,6 +14,25 @@
     return config.horizontal ? Math.max(160, 32 * config.categories.length + 48) : 300;
   }
 
+  function tooltip(points) {
+    // The tooltip as elements, not ECharts' default markup: that markup carries style attributes, which the
+    // Content-Security-Policy refuses. Colours set through element.style are allowed.
+    var box = document.createElement("div");
+    var title = document.createElement("div");
+    title.className = "chart-tooltip-title";
+    title.textContent = points[0].axisValueLabel;
+    box.appendChild(title);
+    points.forEach(function (point) {
+      var row = document.createElement("div");
+      var swatch = document.createElement("span");
+      swatch.className = "chart-tooltip-swatch";
+      swatch.style.backgroundColor = point.color;
+      row.append(swatch, (points.length > 1 ? point.seriesName + "：" : "") + point.value);
+      box.appendChild(row);
+    });
+    return box;
+  }
+
   function option(config) {
     var categories = { type: "category", data: config.categories, axisLabel: { interval: 0 } };
     var counts = { type: "value", minInterval: 1 };
@@ -25,7 +44,7 @@
     }
     return {
       animation: false,
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: tooltip },
       legend: several ? { top: 0 } : { show: false },
       grid: { containLabel: true, left: 8, right: 32, top: several ? 32 : 8, bottom: 8 },
       xAxis: config.horizontal ? counts : categories,

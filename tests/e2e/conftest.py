@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--lang=zh-CN",
 ]
 HERE = Path(__file__).resolve().parent
+# In the console message Chromium logs for each thing the policy refuses.
+CSP_VIOLATION = "Content Security Policy"
 
 
 def in_ci() -> bool:
@@ -93,10 +95,30 @@ def _live_server_settings(settings):
 
 
 @pytest.fixture
-def page(page):
+def csp_violations() -> list[str]:
+    """What the Content-Security-Policy refused during the test, one line a refusal (filled by ``page``)."""
+    return []
+
+
+@pytest.fixture
+def page(page, csp_violations):
+    """Playwright's page, failing in seconds, and failing the test when a page logged a Content-Security-Policy
+    violation (Chromium: "Refused to … because it violates the following Content Security Policy directive …").
+
+    The policy blocks what it refuses without an error of the page's own, so a test could pass on a page whose
+    confirmation or chart no longer runs; this makes every browser test a check of the policy too.
+    """
     # Fail in seconds, not after Playwright's default 30 s, when something the test waits for never comes.
     page.set_default_timeout(10_000)
-    return page
+
+    def record(message):
+        if CSP_VIOLATION in message.text:
+            csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    page.context.on("console", record)
+    yield page
+    if csp_violations:
+        pytest.fail("the Content-Security-Policy refused something:\n" + "\n".join(csp_violations), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ def test_a_lead_unit_deletes_its_never_submitted_draft(demo_users, media, django
     assert audit_events(draft.pk).count() == 0
     client = client_for(owner)
     page = client.get(reverse("consortia:detail", args=[draft.pk])).content.decode()
-    assert f'action="{delete_url(draft)}" onsubmit="return confirm(' in page
+    assert f'action="{delete_url(draft)}" data-confirm="' in page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(delete_url(draft))
