@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install run test lint format bench messages docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ format: install
 
 bench: install
 	$(PY) -m benchmarks
+
+# The guides' screenshots (docs/guide/images/), taken by the browser tests from the portal as it is.
+docs: install
+	GUIDE_SCREENSHOTS_DIR=docs/guide/images $(PY) -m pytest -p no:cacheprovider tests/e2e/test_guide_screenshots.py
 
 messages: install
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from .views import accounts, audit, auth, health, home, notifications
+from .views import accounts, audit, auth, health, help, home, notifications
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("notifications/<int:pk>/", notifications.open_notification, name="notification"),
     path("notifications/read-all/", notifications.mark_all_read, name="notifications_read_all"),
     path("audit/", audit.audit, name="audit"),
+    path("help/", help.index, name="help"),
+    path("help/<slug:slug>/", help.guide, name="help_guide"),
     path("filings/", include("consortia.urls")),
     path("reviews/", include("reviews.urls")),
     path("lifecycle/", include("consortia.lifecycle.urls")),

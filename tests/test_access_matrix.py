@@ -74,6 +74,9 @@ GET_MATRIX = {
     # The container's probes, for everyone without login; the test world has no worker heartbeat, so not ready.
     "healthz": (None, [200] * 7),
     "readyz": (None, [503] * 7),
+    # The user guides, for everyone: a new lead unit reads them before it has an account.
+    "help": (None, [200] * 7),
+    "help_guide": ("guide", [200] * 7),
     # Reviewers list every filing they see on the portfolio list.
     "consortia:list": (None, [LOGIN, 200, 200, 302, 302, 302, 302]),
     "consortia:new": (None, [LOGIN, 200, 200, 403, 403, 403, 403]),
@@ -230,6 +233,7 @@ def world(demo_users, settings, tmp_path):
         "change": {"pk": filed.pk, "change_id": change.pk},
         "notification": {"pk": Notification.objects.create(recipient=owner, subject="s", body="b").pk},
         "export_job": {"pk": finished_job(demo_users["city"]).pk},
+        "guide": {"slug": "lead-unit"},
     }
 
 
