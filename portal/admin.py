@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +7,7 @@ from .forms import OrganisationForm
 from .hooks import jurisdiction_change_refusal
 from .models import AuditEvent, Authority, IndustryField, Notification, Organisation, PlatformCategory, User
 from .services import record_audit
+from .two_factor import reset_second_factor
 
 admin.site.site_header = _("南京市级创新联合体备案管理平台 · 管理后台")
 admin.site.site_title = _("管理后台")
@@ -69,6 +70,16 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("平台角色"), {"fields": ("role", "organisation", "authority", "email")}),
     )
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("重置两步验证"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        # Each user's devices removed and audited; who must have a second factor enrols again at the next login.
+        for user in queryset:
+            reset_second_factor(user=user, actor=request.user, request=request)
+        self.message_user(
+            request, _("已重置 %(count)d 个用户的两步验证。") % {"count": len(queryset)}, messages.SUCCESS
+        )
 
 
 class OrganisationAdminForm(OrganisationForm):

@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers the system checks, connects the audit receivers)
+        # Registers the system checks, connects the audit receivers and the second factor's login receiver.
+        from . import checks, signals, two_factor  # noqa: F401

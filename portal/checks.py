@@ -2,7 +2,7 @@
 starts, ``check --deploy``)."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
 
 from .jobs import MINIMUM_RETENTION_DAYS
 
@@ -20,5 +20,23 @@ def audit_retention(app_configs, **kwargs) -> list[Error]:
             "(网络安全等级保护 2.0 asks for six months).",
             hint=f"Set AUDIT_RETENTION_DAYS to {MINIMUM_RETENTION_DAYS} or more, or leave it unset.",
             id="portal.E001",
+        )
+    ]
+
+
+# Whom 网络安全等级保护 2.0 expects to sign in with a second factor: the bureau's staff and the administrators.
+TWO_FACTOR_EXPECTED = ("city_staff", "admin")
+
+
+@register(Tags.security, deploy=True)
+def two_factor_roles(app_configs, **kwargs) -> list[Warning]:
+    missing = [role for role in TWO_FACTOR_EXPECTED if role not in settings.TWO_FACTOR_REQUIRED_ROLES]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"TWO_FACTOR_REQUIRED_ROLES leaves out {', '.join(missing)}: they sign in with a password alone.",
+            hint="Set TWO_FACTOR_REQUIRED_ROLES=city_staff,admin (or unset it with DEBUG=0).",
+            id="portal.W002",
         )
     ]

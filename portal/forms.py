@@ -110,3 +110,21 @@ class AccountForm(forms.Form):
 
     def account_data(self) -> dict:
         return {key: self.cleaned_data[key] for key in ("username", "last_name", "email", "phone")}
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second factor: the six digits an authenticator app shows, or (where allowed) one backup code."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
+    )
+
+    def __init__(self, *args, backup_allowed: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if backup_allowed:
+            self.fields["code"].help_text = _("输入身份验证器显示的 6 位数字，或一个备用码（每个备用码只能使用一次）。")
+        else:
+            self.fields["code"].label = _("身份验证器显示的 6 位数字")
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

@@ -4,6 +4,7 @@ Unset variables give a development portal on SQLite with a filesystem Celery bro
 so ``make run`` needs no other server. Production sets ``DEBUG=0`` and the secrets.
 """
 
+import importlib.metadata
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,11 +34,19 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "consortia",
     "reviews",
     "annual_reports",
     "monitoring",
+    "api",
+    "public",
     "demo",
 ]
 
@@ -54,8 +63,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Audits every request under /api/ (account, path, status, token prefix), refusals included.
+    "api.audit.ApiAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.IdleSessionTimeoutMiddleware",
+    # After the idle timeout: an expired session is sent to the login page, not to the second factor.
+    "portal.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -131,6 +145,16 @@ AXES_CLIENT_IP_CALLABLE = "portal.services.client_ip"
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
 REGISTRATION_ADDRESS_LIMIT = env.int("REGISTRATION_ADDRESS_LIMIT", default=5)
 REGISTRATION_ADDRESS_WINDOW = timedelta(minutes=env.int("REGISTRATION_ADDRESS_MINUTES", default=60))
+# Two-factor sign-in (portal/two_factor.py): the roles that must give a TOTP or backup code after the password
+# (enrolling at their next login); users of the other roles may enrol from the account menu. Empty: required of nobody.
+# By default city staff and administrators in production; nobody with DEBUG on, so that `make run`'s demo accounts
+# open without an authenticator app (a deploy check, portal.W002, warns when production leaves one of them out).
+TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=[] if DEBUG else ["city_staff", "admin"])
+OTP_TOTP_ISSUER = "南京市级创新联合体备案管理平台"
+# No back-off of django-otp's own: wrong codes lock the account like wrong passwords (LOGIN_FAILURE_LIMIT), and a
+# second of back-off would refuse, and count, a right code typed at once after a typo.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # Idle session timeout: a session unused for this long is sent back to the login page.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
@@ -273,8 +297,12 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=10)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 # Portfolio exports of more rows than this are written by the Celery worker, not during the request.
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=2000)
+# The longest an API token may be issued for, in days from the day it is issued (api/services.py).
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 # Seconds since the worker's last heartbeat (run every minute) after which /readyz reports the worker down.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=180)
+# Whether the public list (/public/) shows revoked consortia, as 已撤销备案: the bureau's choice, off unless set.
+PUBLIC_LIST_SHOWS_REVOKED = env.bool("PUBLIC_LIST_SHOWS_REVOKED", default=False)
 
 # Production hardening: on whenever DEBUG is off (manage.py check --deploy reports nothing).
 if not DEBUG:
@@ -304,6 +332,44 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+    },
+}
+
+# The REST API (api/, issue 16): read-only, signed in by API token or by the portal's session.
+REST_FRAMEWORK = {
+    # The token first: its Bearer challenge answers unauthenticated requests with 401 (api/authentication.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# The API's OpenAPI schema (api/schema.py) and its Swagger UI, from the vendored sidecar files: nothing from a CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "南京市级创新联合体备案管理平台 API / Nanjing Innovation Consortium Filing Portal API",
+    "DESCRIPTION": (
+        "只读数据接口：每个用户只能看到其在平台页面上可见的数据。"
+        "使用 API 令牌（Authorization: Bearer）或平台登录会话访问。列表按 id 游标分页。\n\n"
+        "A read-only API: each user sees exactly what the portal's pages show them. Call it with an API token "
+        "(Authorization: Bearer) or the portal's session. Lists are paged by a cursor over the id."
+    ),
+    "VERSION": importlib.metadata.version("consortium-portal"),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ConsortiumStatusEnum": "consortia.states.Status",
+        "ReportStatusEnum": "annual_reports.models.ReportStatus",
     },
 }
 

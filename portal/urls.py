@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from .views import accounts, audit, auth, health, help, home, notifications
+from .views import accounts, audit, auth, health, help, home, notifications, two_factor
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/register/", accounts.register, name="register"),
+    path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/two-factor/enrol/", two_factor.enrol, name="two_factor_enrol"),
     path("organisation/", accounts.organisation, name="organisation"),
     path("notifications/", notifications.inbox, name="inbox"),
     path("notifications/<int:pk>/", notifications.open_notification, name="notification"),
@@ -25,6 +27,8 @@ urlpatterns = [
     path("lifecycle/", include("consortia.lifecycle.urls")),
     path("annual-reports/", include("annual_reports.urls")),
     path("", include("monitoring.urls")),
+    path("api/", include("api.urls")),
+    path("public/", include("public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Ahead of the admin site's own login page, which would bypass the portal's limits (auth.admin_login).
     path("admin/login/", auth.admin_login, name="admin_login"),

@@ -39,6 +39,13 @@ def _fast_hashing_and_outbox(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _no_second_factor_required(settings):
+    """Most tests sign city staff and admins in without a second factor; tests/portal/test_two_factor.py and the
+    two-factor journey turn it on. The settings fixture changes the process's settings, so a live server sees it too."""
+    settings.TWO_FACTOR_REQUIRED_ROLES = []
+
+
 @pytest.fixture
 def reference_data(db):
     load_reference_data()

@@ -23,6 +23,7 @@ from consortia.models import (
     Document,
     Membership,
     ProvincialRecognition,
+    Submission,
 )
 from consortia.states import Status
 from portal.models import Notification
@@ -52,6 +53,9 @@ DRAFT_ELIGIBILITY = [LOGIN, 200, 404, 404, 404, 404, 302]
 POST_ONLY = [405] * 7
 REVIEWERS = [LOGIN, 403, 403, 200, 200, 200, 200]
 CITY_ONLY = [LOGIN, 403, 403, 403, 403, 200, 403]
+API_SIGNED_IN = [401, 200, 200, 200, 200, 200, 200]
+API_FILING = [401, 200, 404, 200, 404, 200, 200]  # lead-a's, in jiangning's jurisdiction
+API_DISHONESTY = [401, 403, 403, 403, 403, 200, 200]  # as its list page: city staff, and administrators read it
 
 # url name → (object the URL points at, GET answers per role)
 GET_MATRIX = {
@@ -60,6 +64,9 @@ GET_MATRIX = {
     "logout": (None, POST_ONLY),
     "password_change": (None, SIGNED_IN),
     "register": (None, [200, 302, 302, 302, 302, 302, 302]),
+    # With no second factor owed (none required here, none enrolled) verification sends on; anyone may enrol.
+    "two_factor_verify": (None, [LOGIN, 302, 302, 302, 302, 302, 302]),
+    "two_factor_enrol": (None, SIGNED_IN),
     "organisation": (None, [LOGIN, 200, 200, 403, 403, 403, 403]),
     "inbox": (None, SIGNED_IN),
     "notification": ("notification", [LOGIN, 200, 404, 404, 404, 404, 404]),
@@ -77,6 +84,9 @@ GET_MATRIX = {
     # The user guides, for everyone: a new lead unit reads them before it has an account.
     "help": (None, [200] * 7),
     "help_guide": ("guide", [200] * 7),
+    # The public list of consortia on file and its CSV, for everyone without login.
+    "public:list": (None, [200] * 7),
+    "public:csv": (None, [200] * 7),
     # Reviewers list every filing they see on the portfolio list.
     "consortia:list": (None, [LOGIN, 200, 200, 302, 302, 302, 302]),
     "consortia:new": (None, [LOGIN, 200, 200, 403, 403, 403, 403]),
@@ -127,6 +137,20 @@ GET_MATRIX = {
     # An export job and its file are the user's who asked for it (city staff here) alone: anybody else, 404.
     "monitoring:export_job": ("export_job", [LOGIN, 404, 404, 404, 404, 200, 404]),
     "monitoring:export_download": ("export_job", [LOGIN, 404, 404, 404, 404, 200, 404]),
+    # The API (api/): what the pages show each role; signed out, 401 with the token's challenge. Its schema and
+    # Swagger UI describe it to anyone.
+    "api:consortium_list": (None, API_SIGNED_IN),
+    "api:consortium_detail": ("filed", API_FILING),
+    "api:submission_list": (None, API_SIGNED_IN),
+    "api:submission_detail": ("api_submission", API_FILING),
+    "api:annual_report_list": (None, API_SIGNED_IN),
+    "api:annual_report_detail": ("report", API_FILING),
+    "api:change_list": (None, API_SIGNED_IN),
+    "api:change_detail": ("api_change", API_FILING),
+    "api:dishonesty_record_list": (None, API_DISHONESTY),
+    "api:dishonesty_record_detail": ("api_dishonesty_record", API_DISHONESTY),
+    "api:schema": (None, [200] * 7),
+    "api:docs": (None, [200] * 7),
 }
 
 # State-changing URLs posted by everyone but the owner (whose POSTs are the features' own tests): nothing may change.
@@ -233,6 +257,9 @@ def world(demo_users, settings, tmp_path):
         "change": {"pk": filed.pk, "change_id": change.pk},
         "notification": {"pk": Notification.objects.create(recipient=owner, subject="s", body="b").pk},
         "export_job": {"pk": finished_job(demo_users["city"]).pk},
+        "api_submission": {"pk": Submission.objects.get(consortium=submitted).pk},
+        "api_change": {"pk": change.pk},
+        "api_dishonesty_record": {"pk": record.pk},
         "guide": {"slug": "lead-unit"},
     }
 

@@ -33,6 +33,7 @@ from consortia.models import (
     LifecycleDocument,
     Membership,
     ProvincialRecognition,
+    Submission,
 )
 from consortia.states import Status
 from portal.exceptions import DomainError
@@ -224,6 +225,7 @@ def world(demo_users, settings, tmp_path):
         "foreign_report": AnnualReport.objects.create(campaign_id=report.campaign_id, consortium=foreign).pk,
         "export_job": finished_job(demo_users["city"]).pk,
         "foreign_export_job": finished_job(demo_users["xuanwu"]).pk,
+        "submission": Submission.objects.get(consortium=submitted).pk,
     }
 
 
@@ -315,6 +317,13 @@ TARGETS["annual_reports:submit"] = TARGETS["annual_reports:decide"] = TARGETS["a
     "foreign": {"pk": ["foreign_report"]},
 }
 TARGETS["consortia:remove_member"] = TARGETS["consortia:edit_member"]
+# The API's details: another lead unit's consortium, report or change (a submission only by missing ids: none of
+# the world's other consortia submitted).
+TARGETS["api:consortium_detail"] = _consortium("draft", "filed")
+TARGETS["api:submission_detail"] = {"bases": [{"pk": "submission"}], "foreign": {}}
+TARGETS["api:annual_report_detail"] = {"bases": [{"pk": "report"}], "foreign": {"pk": ["foreign_report"]}}
+TARGETS["api:change_detail"] = {"bases": [{"pk": "change"}], "foreign": {"pk": ["foreign_change"]}}
+TARGETS["api:dishonesty_record_detail"] = {"bases": [{"pk": "record"}], "foreign": {"pk": ["ended_record"]}}
 TARGETS["consortia:delete_document"] = TARGETS["consortia:document"]
 # Another user's export job: a user none of ROLES is (the base is city staff's).
 TARGETS["monitoring:export_job"] = TARGETS["monitoring:export_download"] = {

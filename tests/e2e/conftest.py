@@ -75,9 +75,10 @@ def _browser_session():
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     require_chromium()
-    # Chromium lays out its date fields (年/月/日) by the locale of its environment, with the Chinese locale of
-    # Debian's chromium-l10n; --lang alone leaves them in the American order.
-    env = {**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"}
+    # Chromium lays out its date fields (年/月/日) by the language of its environment, with the Chinese locale of
+    # Debian's chromium-l10n; --lang alone leaves them in the American order. LANG stays a locale the machine has
+    # (C.UTF-8): an ungenerated zh_CN.UTF-8 would make file names ASCII, and a Chinese one would not upload.
+    env = {**os.environ, "LANG": "C.UTF-8", "LANGUAGE": "zh_CN:zh"}
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "env": env}
 
 

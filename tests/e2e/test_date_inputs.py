@@ -1,6 +1,6 @@
-"""Date fields in the order a Chinese user reads them, 年/月/日 (issue 15, item 5): the browser's date widget follows its
-locale, and typed digits fill the fields in the order shown — the keys typed as year, month, day give that date only when
-the year comes first (in the American order, month/day/year, the same keys give another date or none)."""
+"""Date fields in the order a Chinese user reads them, 年/月/日 (issue 15, item 5): the browser's date widget follows
+its locale, and typed digits fill the fields in the order shown — the keys typed as year, month, day give that date
+only when the year comes first (in the American order, month/day/year, the same keys give another date or none)."""
 
 from pathlib import Path
 

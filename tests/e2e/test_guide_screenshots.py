@@ -1,11 +1,10 @@
 """The screenshots of the user guides (docs/guide/), taken from the portal as it is (issue 15, item 6).
 
 Each test takes one guide's screenshots after ``seed_demo``: for each it opens the page as the demo account of the
-guide's role, checks the page is the one the guide describes (its heading) and takes a 1366×768 screenshot: to test-results/guide/<name>.png, or,
-when ``GUIDE_SCREENSHOTS_DIR`` names a folder (``make docs`` names docs/guide/images), there. The objects shown are
-picked from what the demo data holds (the first filing in district review the officer sees, …); a kind of object the
-demo data lacks fails the test, saying what is missing.
-"""
+guide's role, checks the page is the one the guide describes (its heading) and takes a 1366×768 screenshot: to
+test-results/guide/<name>.png, or, when ``GUIDE_SCREENSHOTS_DIR`` names a folder (``make docs`` names
+docs/guide/images), there. The objects shown are picked from what the demo data holds (the first filing in district
+review the officer sees, …); a kind of object the demo data lacks fails the test, saying what is missing."""
 
 import os
 from collections.abc import Callable

@@ -49,3 +49,9 @@ def test_development_defaults_would_warn(tmp_path):
     result = run_check({"DEBUG": "1"}, tmp_path)
     assert result.returncode != 0
     assert "security.W018" in result.stderr + result.stdout
+
+
+def test_production_that_lets_city_staff_in_without_a_second_factor_is_warned(tmp_path):
+    result = run_check({**PRODUCTION_ENV, "TWO_FACTOR_REQUIRED_ROLES": "admin"}, tmp_path)
+    assert result.returncode != 0
+    assert "portal.W002" in result.stderr + result.stdout and "city_staff" in result.stderr + result.stdout

@@ -313,3 +313,21 @@ def test_each_demo_account_sees_english_navigation_and_headings(client, demo_use
             (row,) = queue.find_all(lambda e: e.tag == "span" and "text-bg-secondary" in e.classes())
             assert row.text() == ("Under city review" if username == "city" else "In district pre-screening")
         client.logout()
+
+
+def test_the_forms_keep_djangos_chinese_wording_beside_the_api_framework():
+    """Django REST framework's catalogue (installed for the API) translates some of Django's own form messages its
+    own way, and an app's catalogue wins over Django's: locale/zh_Hans puts Django's wording back for every one of
+    them, so the portal's forms read as before (这个字段是必填项。)."""
+    import django.conf
+    import rest_framework
+
+    def catalogue(package) -> dict:
+        with open(Path(package.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.mo", "rb") as mo:
+            return gettext.GNUTranslations(mo)._catalog
+
+    ours, drf = catalogue(django.conf), catalogue(rest_framework)
+    differing = {key for key in drf if isinstance(key, str) and key and key in ours and drf[key] != ours[key]}
+    assert "This field is required." in differing
+    with translation.override("zh-hans"):
+        assert {msgid: translation.gettext(msgid) for msgid in differing} == {msgid: ours[msgid] for msgid in differing}
