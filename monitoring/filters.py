@@ -8,15 +8,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consortia.lifecycle.selectors import filter_provincially_recognised
-from consortia.models import Consortium, TechnologyKind
+from consortia.filters import DATE, RECOGNITION_CHOICES, ConsortiumFilterSet, lead_kind_filter, technology_kind_filter
 from consortia.states import Status
-from portal.models import Authority, IndustryField, Organisation, Role
+from portal.models import Authority, IndustryField
 
 from . import selectors
 
-DATE = forms.DateInput(attrs={"type": "date"})
-RECOGNITION_CHOICES = [("", _("全部")), ("true", _("已获省级认定")), ("false", _("未获省级认定"))]
 DISHONESTY_CHOICES = [("", _("全部")), ("true", _("有有效失信记录")), ("false", _("无有效失信记录"))]
 
 
@@ -29,7 +26,7 @@ class PortfolioOrdering(django_filters.OrderingFilter):
         return qs.order_by(*selectors.sort_keys(value or []))
 
 
-class PortfolioFilter(django_filters.FilterSet):
+class PortfolioFilter(ConsortiumFilterSet):
     q = django_filters.CharFilter(
         label=_("搜索"), method="search_text", help_text=_("联合体名称、备案编号、牵头或参与单位名称、统一社会信用代码")
     )
@@ -45,15 +42,8 @@ class PortfolioFilter(django_filters.FilterSet):
     field = django_filters.ModelChoiceFilter(
         label=_("产业领域"), to_field_name="code", queryset=IndustryField.objects.all(), empty_label=_("全部领域")
     )
-    technology_kind = django_filters.ChoiceFilter(
-        label=_("技术类型"), choices=TechnologyKind.choices, method="with_technology_kind", empty_label=_("全部类型")
-    )
-    lead_kind = django_filters.ChoiceFilter(
-        label=_("牵头单位类型"),
-        field_name="lead_organisation__kind",
-        choices=Organisation.Kind.choices,
-        empty_label=_("全部类型"),
-    )
+    technology_kind = technology_kind_filter()
+    lead_kind = lead_kind_filter()
     # The construction period (as approved) overlaps period_from–period_to: it ends on or after the one and starts
     # on or before the other.
     period_from = django_filters.DateFilter(
@@ -87,32 +77,13 @@ class PortfolioFilter(django_filters.FilterSet):
         empty_label=_("默认（备案编号）"),
     )
 
-    class Meta:
-        model = Consortium
-        fields = []
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user.role == Role.DISTRICT_OFFICER:
-            del self.filters["authority"]  # they see their own jurisdiction only
-        # Bootstrap's classes on the widgets: the template renders label and widget itself, without crispy.
-        for field in self.form.fields.values():
-            select = isinstance(field.widget, forms.Select | forms.SelectMultiple)
-            field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
-
     def search_text(self, queryset, name, value):
         return selectors.search(queryset, value)
 
     # django-filter calls a method only with a value (False included), never with an empty one.
 
-    def with_technology_kind(self, queryset, name, value):
-        return selectors.with_technology_kind(queryset, value)
-
     def expiring_by(self, queryset, name, value):
         return selectors.expiring_by(queryset, value)
-
-    def with_recognition(self, queryset, name, value):
-        return filter_provincially_recognised(queryset, value)
 
     def with_dishonesty(self, queryset, name, value):
         return selectors.with_dishonesty(queryset, value, today=timezone.localdate())

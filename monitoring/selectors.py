@@ -17,7 +17,6 @@ from django.db.models import Case, Count, F, IntegerField, JSONField, OuterRef, 
 from django.db.models.functions import Coalesce
 
 from consortia.models import Consortium, DishonestyRecord, Membership, Submission, TechnologyKind
-from consortia.selectors import lists_technology_kind
 from consortia.states import Status
 from portal import uscc
 from portal.models import IndustryField, Organisation, User
@@ -100,10 +99,6 @@ def search(consortia: QuerySet[Consortium], text: str) -> QuerySet[Consortium]:
     named = Consortium.objects.filter(Q(name__icontains=text) | Q(filing_number__icontains=text)).values("pk")
     with_member = Membership.objects.filter(organisation__in=organisations).values("consortium")
     return consortia.filter(Q(pk__in=named) | Q(lead_organisation__in=organisations) | Q(pk__in=with_member))
-
-
-def with_technology_kind(consortia: QuerySet[Consortium], kind: str) -> QuerySet[Consortium]:
-    return consortia.filter(lists_technology_kind(kind))
 
 
 def expiring_by(consortia: QuerySet[Consortium], day: date) -> QuerySet[Consortium]:

@@ -3,18 +3,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consortia.lifecycle.selectors import filter_provincially_recognised
-from consortia.models import Consortium, TechnologyKind
-from consortia.selectors import lists_technology_kind
+from consortia.filters import DATE, RECOGNITION_CHOICES, ConsortiumFilterSet, lead_kind_filter, technology_kind_filter
 from consortia.states import Status
-from portal.models import Authority, IndustryField, Organisation, Role
+from portal.models import Authority, IndustryField
 from portal.uscc import normalise_uscc
 
-DATE = forms.DateInput(attrs={"type": "date"})
-RECOGNITION_CHOICES = [("", _("全部")), ("true", _("已获省级认定")), ("false", _("未获省级认定"))]
 
-
-class QueueFilter(django_filters.FilterSet):
+class QueueFilter(ConsortiumFilterSet):
     """The officers' queue filters (DESIGN §1: tens to hundreds of filings)."""
 
     q = django_filters.CharFilter(
@@ -30,15 +25,8 @@ class QueueFilter(django_filters.FilterSet):
         queryset=Authority.objects.all(),
         empty_label=_("全部属地"),
     )
-    technology_kind = django_filters.ChoiceFilter(
-        label=_("技术类型"), choices=TechnologyKind.choices, method="with_technology_kind", empty_label=_("全部类型")
-    )
-    lead_kind = django_filters.ChoiceFilter(
-        label=_("牵头单位类型"),
-        field_name="lead_organisation__kind",
-        choices=Organisation.Kind.choices,
-        empty_label=_("全部类型"),
-    )
+    technology_kind = technology_kind_filter()
+    lead_kind = lead_kind_filter()
     submitted_from = django_filters.DateFilter(
         label=_("提交日期自"), field_name="submitted_at__date", lookup_expr="gte", widget=DATE
     )
@@ -58,19 +46,6 @@ class QueueFilter(django_filters.FilterSet):
         ),
     )
 
-    class Meta:
-        model = Consortium
-        fields = []
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        if user.role == Role.DISTRICT_OFFICER:
-            del self.filters["authority"]  # they see their own jurisdiction only
-        # Bootstrap's classes on the widgets: the template renders label and widget itself, without crispy.
-        for field in self.form.fields.values():
-            select = isinstance(field.widget, forms.Select)
-            field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
-
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -80,9 +55,3 @@ class QueueFilter(django_filters.FilterSet):
             | Q(lead_organisation__name__icontains=value)
             | Q(lead_organisation__uscc__startswith=normalise_uscc(value))
         )
-
-    def with_recognition(self, queryset, name, value):
-        return filter_provincially_recognised(queryset, value)
-
-    def with_technology_kind(self, queryset, name, value):
-        return queryset.filter(lists_technology_kind(value)) if value else queryset
