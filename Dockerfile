@@ -7,10 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VAR_DIR=/var/lib/portal \
     PRIVATE_MEDIA_ROOT=/var/lib/portal/private-media
 
-# WeasyPrint's libraries, a CJK font for the filing notice, and harfbuzz-subset so fonts are subset, not embedded whole.
+# WeasyPrint's libraries and harfbuzz-subset so fonts are subset, not embedded whole. No CJK font: the PDFs are set
+# in the faces vendored in portal/fonts/, copied in with the code.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --create-home --home-dir /home/portal portal

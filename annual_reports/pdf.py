@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from consortia.models import ChangeRecord
-from portal.pdf import render_pdf
+from portal.pdf import RenderedPdf, render_pdf
 
 from .models import (
     RESULT_COUNTS,
@@ -139,15 +139,14 @@ def _context(submission: ReportSubmission) -> dict:
         "submitted_at": submitted_at,
         "content": content,
         **report_parts(content),
-        # Read by WeasyPrint as the PDF's CreationDate and ModDate: the submission's time, not the clock's.
-        "pdf_date": submitted_at.isoformat(timespec="seconds"),
     }
 
 
-def render_report_pdf(submission: ReportSubmission) -> bytes:
+def render_report_pdf(submission: ReportSubmission) -> RenderedPdf:
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf(
             TEMPLATE,
             _context(submission),
             key=f"annual-report|{submission.report_id}|{submission.number}|{submission.submitted_at.isoformat()}",
+            created=timezone.localtime(submission.submitted_at),
         )

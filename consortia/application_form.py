@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import Authority
-from portal.pdf import render_pdf
+from portal.pdf import RenderedPdf, render_pdf
 
 from .models import Submission
 
@@ -73,17 +73,16 @@ def application_form_context(submission: Submission) -> dict:
         "funding": rows,
         "funding_total": funding_totals(rows),
         "results": submission.eligibility["results"],
-        # Read by WeasyPrint as the PDF's CreationDate and ModDate: the submission's time, not the clock's.
-        "pdf_date": submitted_at.isoformat(timespec="seconds"),
     }
 
 
-def render_application_form(submission: Submission) -> bytes:
+def render_application_form(submission: Submission) -> RenderedPdf:
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf(
             TEMPLATE,
             application_form_context(submission),
             key=f"application-form|{submission.consortium_id}|{submission.number}|{submission.submitted_at.isoformat()}",
+            created=timezone.localtime(submission.submitted_at),
         )
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from django.utils.translation import gettext as _
 
 from consortia.models import ChangeDocument, Document, LifecycleDocument
-from reviews.models import FilingNotice
+from reviews.models import FilingNotice, SupersededNotice
 
 # Each model whose rows keep a file with the ``sha256`` and ``size`` of its content when it was stored.
-HASHED_FILE_MODELS = (Document, ChangeDocument, LifecycleDocument, FilingNotice)
+HASHED_FILE_MODELS = (Document, ChangeDocument, LifecycleDocument, FilingNotice, SupersededNotice)
 CHUNK_BYTES = 1024 * 1024
 
 

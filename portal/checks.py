@@ -40,3 +40,20 @@ def two_factor_roles(app_configs, **kwargs) -> list[Warning]:
             id="portal.W002",
         )
     ]
+
+
+@register()
+def pdf_fonts(app_configs, **kwargs) -> list[Error]:
+    """Without the vendored faces every PDF the portal issues would refuse to render (``portal.pdf``)."""
+    from .pdf import missing_font_files  # here, not at the top: WeasyPrint is loaded by the first PDF, not at start
+
+    if not (missing := missing_font_files()):
+        return []
+    return [
+        Error(
+            f"PDF font files missing from PDF_FONT_DIR ({settings.PDF_FONT_DIR}): "
+            f"{', '.join(path.name for path in missing)}. No notice, form or report can be rendered without them.",
+            hint="Run bin/vendor-fonts.py (see portal/fonts/README.md), or point PDF_FONT_DIR at the vendored fonts.",
+            id="portal.E002",
+        )
+    ]

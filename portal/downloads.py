@@ -1,8 +1,13 @@
 """Private files handed to the person who may see them: never cached, never sniffed into something else."""
 
+import io
 import mimetypes
+from collections.abc import Callable
 
 from django.http import FileResponse
+from django.shortcuts import render
+
+from .pdf import UnprintableCharacters
 
 
 def download_name(filename: str, content_type: str) -> str:
@@ -22,3 +27,13 @@ def private_file(stream, *, filename: str, content_type: str = "application/pdf"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def rendered_pdf(request, render_pdf: Callable[[], bytes], *, filename: str):
+    """A document rendered now, shown in the browser; or, when it holds characters the portal's fonts lack (a
+    submission kept as typed, an emoji in it), a page saying which, rather than a PDF with boxes or an error."""
+    try:
+        content = render_pdf()
+    except UnprintableCharacters as refusal:
+        return render(request, "errors/unprintable.html", {"message": refusal.message}, status=422)
+    return private_file(io.BytesIO(content), filename=filename, attachment=False)

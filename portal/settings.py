@@ -173,6 +173,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static", ("guide", BASE_DIR / "docs" / "guide" / "images")]  # the guides' screenshots
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# The faces every PDF is set in (portal/pdf.py), vendored so that no PDF depends on the fonts of the machine.
+PDF_FONT_DIR = Path(env.str("PDF_FONT_DIR", default=str(BASE_DIR / "portal" / "fonts")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

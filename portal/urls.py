@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("api/", include("api.urls")),
     path("public/", include("public.urls")),
+    path("verify/", include("public.verify_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Ahead of the admin site's own login page, which would bypass the portal's limits (auth.admin_login).
     path("admin/login/", auth.admin_login, name="admin_login"),

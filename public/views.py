@@ -2,19 +2,33 @@
 
 Neither sets a cookie: no session or message is touched, the search form is a GET (no CSRF token) and the page
 stands on its own base template (``public/base.html``), without the portal's language switch, which posts.
+
+The verification page of a filing notice (``verify``, /verify/<code>/, issue 17) sets none either: it shows what
+``reviews.verification`` says of the code and hashes an uploaded PDF as it arrives, keeping none of it.
 """
 
+import hashlib
+from datetime import timedelta
+
 from django import forms
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
-from portal.models import IndustryField
+from consortia.states import Status
+from portal.models import AuditEvent, IndustryField
 from portal.pagination import IdsFirstPaginator
+from portal.services import record_audit
 from portal.spreadsheets import write_csv
+from portal.throttle import AddressLimit
+from reviews.verification import find_notice
 
 from .selectors import public_consortia, public_entries, public_entry, public_statuses
 
@@ -78,3 +92,94 @@ def public_csv(request):
     response["Cache-Control"] = "no-cache"
     write_csv(response, headers, rows)
     return response
+
+
+# --- Verification of a filing notice (/verify/<code>/) ------------------------------------------------------------
+
+# Every lookup and upload is audited under this action and counts towards the address's limit.
+VERIFY_ACTION = "verify_notice"
+VERIFICATIONS = AddressLimit(
+    name="notice_verification",
+    events=Q(event_type=AuditEvent.Type.RECORD_CHANGED, changes__action=VERIFY_ACTION),
+    limit=30,
+    window=timedelta(minutes=10),
+)
+# A notice is one or two pages, well under a megabyte; anything far larger cannot be one and is not read on.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+ALERTS = {Status.REVOKED: "danger", Status.EXPIRED: "warning", Status.COMPLETED: "info", Status.ACTIVE: "success"}
+
+
+class HashedUpload:
+    """What remains of an uploaded file: its SHA-256 and size. ``close`` is what Django calls on every upload."""
+
+    def __init__(self, sha256: str, size: int):
+        self.sha256, self.size = sha256, size
+
+    def close(self) -> None:
+        pass
+
+
+class HashingUploadHandler(FileUploadHandler):
+    """Hashes the upload chunk by chunk as it arrives and keeps no byte of it: no file in memory, none in the
+    temporary directory (Django's own handlers would keep it in one or the other), nothing under MEDIA_ROOT."""
+
+    too_large = False
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.digest = hashlib.sha256()
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > MAX_UPLOAD_BYTES:
+            self.too_large = True
+            raise StopUpload(connection_reset=True)
+        self.digest.update(raw_data)
+        return None  # nothing for any handler after this one
+
+    def file_complete(self, file_size):
+        return HashedUpload(self.digest.hexdigest(), file_size)
+
+
+def _verify_answer(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    # The status a page shows changes with a revocation or an expiry: a cache must ask again each time.
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# Exempt from CSRF because the public form must work without any cookie (Django's CSRF token lives in one) and a
+# forged post can do nothing: the form changes nothing and stores nothing, it only compares a file with a hash.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def verify(request, code: str):
+    handler = HashingUploadHandler(request)
+    if request.method == "POST":
+        request.upload_handlers = [handler]  # before anything reads the body
+    wait = VERIFICATIONS.wait_minutes(request)
+    if wait:
+        VERIFICATIONS.record_refusal(request=request, username="", wait=wait)
+        message = _("核验过于频繁，请 %(minutes)d 分钟后再试。") % {"minutes": wait}
+        return _verify_answer(request, "public/verify_message.html", {"message": message}, status=429)
+    upload = request.FILES.get("document") if request.method == "POST" else None
+    notice = find_notice(code)
+    record_audit(
+        event_type=AuditEvent.Type.RECORD_CHANGED,
+        request=request,
+        # A prefix only: the audit log is no list of valid codes.
+        changes={"action": VERIFY_ACTION, "code_prefix": code[:4], "found": notice is not None, "upload": bool(upload)},
+    )
+    if notice is None:
+        # One answer for every code not found, well-formed or not: nothing says whether a code exists.
+        message = _("未找到该验证码对应的备案通知书")
+        return _verify_answer(request, "public/verify_message.html", {"message": message}, status=404)
+    context = {"notice": notice, "alert": ALERTS.get(notice.status, "secondary")}
+    if request.method == "POST":
+        if handler.too_large:
+            context["upload_error"] = _("文件超过 20 MB，不是本平台出具的备案通知书。")
+        elif upload is None:
+            context["upload_error"] = _("请选择要核验的 PDF 文件。")
+        else:
+            context["upload"] = upload
+            context["matches"] = upload.sha256 == notice.sha256
+    return _verify_answer(request, "public/verify.html", context)

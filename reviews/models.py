@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -47,14 +48,26 @@ def notice_path(instance, filename):
     return f"notices/{instance.consortium_id}/{uuid.uuid4().hex}.pdf"
 
 
+def new_verification_code() -> str:
+    """22 URL-safe characters, 128 random bits: printed on the notice, unguessable from any other."""
+    return secrets.token_urlsafe(16)
+
+
 class FilingNotice(models.Model):
-    """The filing notice PDF, generated once at approval and kept with its hash."""
+    """The filing notice in force: the PDF generated at approval (version 1) or at its latest reissue, kept with its
+    hash and the verification code printed on it. A reissue moves the version it replaces to ``SupersededNotice``."""
 
     consortium = models.OneToOneField("consortia.Consortium", on_delete=models.PROTECT, related_name="notice")
     file = models.FileField(_("文件"), upload_to=notice_path, max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("大小（字节）"))
     issued_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    verification_code = models.CharField(_("验证码"), max_length=32, unique=True, default=new_verification_code)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    # Why this version was issued in place of the one before; empty for version 1.
+    reason = models.TextField(_("重新出具原因"), blank=True)
+    # False for notices issued before codes were printed: their code was given afterwards and their PDF lacks it.
+    code_printed = models.BooleanField(_("通知书载有验证码"), default=True)
 
     class Meta:
         verbose_name = _("备案通知书")
@@ -62,3 +75,32 @@ class FilingNotice(models.Model):
 
     def __str__(self):
         return str(self.consortium)
+
+
+class SupersededNotice(models.Model):
+    """A version of a filing notice that a reissue replaced, kept with its file, hash and code, so that its
+    verification page says it was superseded and by which code."""
+
+    consortium = models.ForeignKey("consortia.Consortium", on_delete=models.PROTECT, related_name="superseded_notices")
+    version = models.PositiveSmallIntegerField(_("版本"))
+    file = models.FileField(_("文件"), upload_to=notice_path, max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    issued_at = models.DateTimeField(_("生成时间"))
+    verification_code = models.CharField(_("验证码"), max_length=32, unique=True)
+    reason = models.TextField(_("重新出具原因"), blank=True)
+    code_printed = models.BooleanField(_("通知书载有验证码"), default=True)
+    superseded_at = models.DateTimeField(_("失效时间"), auto_now_add=True)
+    # The code of the version issued in its place (a code, not a key: that one may in turn be superseded).
+    superseded_by_code = models.CharField(_("替代版本验证码"), max_length=32)
+
+    class Meta:
+        verbose_name = _("已替代的备案通知书")
+        verbose_name_plural = _("已替代的备案通知书")
+        ordering = ["consortium", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["consortium", "version"], name="superseded_notice_version_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.consortium} v{self.version}"

@@ -5,6 +5,7 @@ in ``consortia.workflow`` runs; ``ReviewsConfig.ready`` registers them."""
 from datetime import date
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,18 +13,21 @@ from django.utils.translation import gettext as _
 from consortia import recipients
 from consortia.eligibility.periods import latest_end, period_fault
 from consortia.models import Consortium, EligibilityThresholds, Section
+from consortia.permissions import acting_role
 from consortia.states import Status
+from consortia.storage import files_in_step
 from consortia.workflow.door import perform_action
 from consortia.workflow.machine import queue_work_key
 from consortia.workflow.steps import Action, step
 from consortia.workflow.transitions import APPROVAL, DECISION_ANNOUNCED, REVIEW_OPINION
 from portal.exceptions import DomainError
-from portal.models import Role, User
-from portal.services import notify
+from portal.models import AuditEvent, Role, User
+from portal.services import notify, record_audit
 
-from .models import FilingNotice, ReviewOpinion
+from .models import FilingNotice, ReviewOpinion, SupersededNotice, new_verification_code
 from .notice import NoticeData, notice_sha256, render_filing_notice
 from .numbers import allocate_filing_number
+from .verification import verification_url
 
 # --- Decisions of the district and the city -----------------------------------------------------------------------
 
@@ -111,7 +115,8 @@ def record_opinion(action: Action) -> ReviewOpinion:
 
 @step(APPROVAL)
 def approve(action: Action) -> FilingNotice:
-    """Under the consortium's lock: filing number, dates, and the notice (generated once, kept with its hash)."""
+    """Under the consortium's lock: filing number, dates, and the notice (version 1, kept with its hash and the
+    verification code printed on it)."""
     consortium = action.consortium
     today = timezone.localdate()
     years = EligibilityThresholds.load().period_max_years
@@ -125,15 +130,21 @@ def approve(action: Action) -> FilingNotice:
     )
     consortium.filed_on = today
     consortium.filing_number = allocate_filing_number(year=today.year)
-    pdf = render_filing_notice(notice_data(consortium))
-    notice = FilingNotice(consortium=consortium, sha256=notice_sha256(pdf), size=len(pdf))
+    code = new_verification_code()
+    pdf = render_filing_notice(notice_data(consortium, verification_code=code))
+    notice = FilingNotice(consortium=consortium, sha256=notice_sha256(pdf), size=len(pdf), verification_code=code)
     notice.file.save("notice.pdf", ContentFile(pdf), save=False)
     action.files.written(notice.file)
     notice.save()
     return notice
 
 
-def notice_data(consortium: Consortium) -> NoticeData:
+def notice_data(consortium: Consortium, *, verification_code: str | None = None) -> NoticeData:
+    """The facts the notice prints; its code is ``verification_code``, or the one of the notice in force (none for a
+    notice issued before codes were printed), so that a re-render gives the bytes issued."""
+    if verification_code is None:
+        notice = FilingNotice.objects.filter(consortium=consortium, code_printed=True).first()
+        verification_code = notice.verification_code if notice else ""
     members = consortium.memberships.filter(left_on__isnull=True).select_related("organisation").order_by("id")
     return NoticeData(
         filing_number=consortium.filing_number,
@@ -144,7 +155,73 @@ def notice_data(consortium: Consortium) -> NoticeData:
         start_date=consortium.start_date,
         end_date=consortium.end_date,
         filed_on=consortium.filed_on,
+        verification_code=verification_code,
+        verification_url=verification_url(verification_code) if verification_code else "",
     )
+
+
+def reissue_refusal(actor: User, consortium: Consortium) -> str | None:
+    """Why ``actor`` may not reissue the consortium's notice now, or None: city staff only, a notice on file, and not
+    for a revoked filing."""
+    if acting_role(actor) != Role.CITY_STAFF:
+        return _("只有市科技局可以重新出具备案通知书。")
+    if not FilingNotice.objects.filter(consortium=consortium).exists():
+        return _("该联合体没有平台出具的备案通知书。")
+    if consortium.status == Status.REVOKED:
+        return _("已撤销备案的联合体不再出具备案通知书。")
+    return None
+
+
+def reissue_notice(*, consortium_id: int, actor: User, reason: str) -> FilingNotice:
+    """Issue a new version of the consortium's notice from its facts now (a corrected name, say), with a new code and
+    hash; the version it replaces is kept as a ``SupersededNotice`` whose verification page names the new code."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("请填写重新出具的原因。"), field="reason")
+    with files_in_step() as files, transaction.atomic():
+        consortium = (
+            Consortium.objects.select_for_update(of=("self",))
+            .select_related("lead_organisation", "field")
+            .get(pk=consortium_id)
+        )
+        refusal = reissue_refusal(actor, consortium)
+        if refusal:
+            raise DomainError(refusal)
+        notice = FilingNotice.objects.select_for_update().get(consortium=consortium)
+        code = new_verification_code()
+        SupersededNotice.objects.create(
+            consortium=consortium,
+            version=notice.version,
+            file=notice.file.name,
+            sha256=notice.sha256,
+            size=notice.size,
+            issued_at=notice.issued_at,
+            verification_code=notice.verification_code,
+            reason=notice.reason,
+            code_printed=notice.code_printed,
+            superseded_by_code=code,
+        )
+        pdf = render_filing_notice(notice_data(consortium, verification_code=code))
+        notice.file.save("notice.pdf", ContentFile(pdf), save=False)
+        files.written(notice.file)
+        notice.sha256, notice.size, notice.verification_code = notice_sha256(pdf), len(pdf), code
+        notice.version, notice.reason, notice.code_printed = notice.version + 1, reason, True
+        notice.issued_at = timezone.now()
+        notice.save()
+        record_audit(
+            event_type=AuditEvent.Type.RECORD_CHANGED,
+            actor=actor,
+            obj=consortium,
+            changes={"action": "reissue_notice", "version": notice.version, "reason": reason},
+        )
+        notify(
+            recipients=recipients.lead_unit_users(consortium),
+            subject=_("备案通知书已重新出具：%(name)s") % {"name": consortium.name},
+            body=_("市科技局重新出具了“%(name)s”的备案通知书（第 %(version)d 版），原版本已被替代。原因：%(reason)s")
+            % {"name": consortium.name, "version": notice.version, "reason": reason},
+            link=reverse("consortia:detail", args=[consortium.pk]),
+        )
+    return notice
 
 
 @step(DECISION_ANNOUNCED)

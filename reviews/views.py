@@ -21,7 +21,7 @@ from portal.models import Role
 from .filters import QueueFilter
 from .forms import DecisionForm
 from .selectors import records_in_force, review_queue, status_counts, with_submission_counts
-from .services import CITY_DECISIONS, DISTRICT_DECISIONS, review_filing
+from .services import CITY_DECISIONS, DISTRICT_DECISIONS, reissue_notice, reissue_refusal, review_filing
 
 REVIEWER_ROLES = {Role.DISTRICT_OFFICER, Role.CITY_STAFF, Role.ADMIN}
 REVIEW_DECISIONS = frozenset(DISTRICT_DECISIONS + CITY_DECISIONS)
@@ -118,6 +118,7 @@ def review(request, pk: int):
             "events": consortium.events.select_related("actor"),
             "opinions": consortium.opinions.select_related("reviewer", "submission"),
             "form": form,
+            "may_reissue_notice": consortium.filing_number and reissue_refusal(request.user, consortium) is None,
         },
     )
 
@@ -130,3 +131,33 @@ def notice(request, pk: int):
     except Consortium.notice.RelatedObjectDoesNotExist:
         raise Http404 from None
     return private_file(filing_notice.file.open("rb"), filename=f"备案通知书-{consortium.filing_number}.pdf")
+
+
+@login_required
+def reissue(request, pk: int):
+    """City staff issue a new version of a consortium's notice (a corrected name, provincial recognition noted), with
+    the reason; the page shows the version in force and asks for confirmation before posting."""
+    if acting_role(request.user) != Role.CITY_STAFF:
+        raise PermissionDenied
+    consortium = get_object_or_404(Consortium.objects.visible_to(request.user), pk=pk)
+    reason = request.POST.get("reason", "")
+    error = None
+    if request.method == "POST":
+        try:
+            notice = reissue_notice(consortium_id=pk, actor=request.user, reason=reason)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, _("已重新出具备案通知书（第 %(version)d 版）。") % {"version": notice.version})
+            return redirect("reviews:review", pk=pk)
+    return render(
+        request,
+        "reviews/reissue_notice.html",
+        {
+            "consortium": consortium,
+            "notice": getattr(consortium, "notice", None),
+            "refusal": reissue_refusal(request.user, consortium),
+            "reason": reason,
+            "error": error,
+        },
+    )

@@ -87,6 +87,8 @@ GET_MATRIX = {
     # The public list of consortia on file and its CSV, for everyone without login.
     "public:list": (None, [200] * 7),
     "public:csv": (None, [200] * 7),
+    # A notice's verification page, for everyone without login (issue 17).
+    "verify:notice": ("notice_code", [200] * 7),
     # Reviewers list every filing they see on the portfolio list.
     "consortia:list": (None, [LOGIN, 200, 200, 302, 302, 302, 302]),
     "consortia:new": (None, [LOGIN, 200, 200, 403, 403, 403, 403]),
@@ -108,6 +110,7 @@ GET_MATRIX = {
     "reviews:queue": (None, REVIEWERS),
     "reviews:review": ("filed", [LOGIN, 403, 403, 200, 404, 200, 200]),
     "reviews:notice": ("filed", [LOGIN, 200, 404, 200, 404, 200, 200]),
+    "reviews:reissue_notice": ("filed", CITY_ONLY),
     "lifecycle:declare_completion": ("filed", [LOGIN, 200, 404, 403, 403, 403, 403]),
     "lifecycle:decide_completion": ("declaration", CITY_ONLY),
     "lifecycle:pending_declarations": (None, CITY_ONLY),
@@ -169,6 +172,10 @@ POST_MATRIX = {
     "annual_reports:comment": ("report", [LOGIN, None, 404, 400, 404, 400, 302]),
     # Nothing to decide on a filed consortium: back to the page with a message.
     "reviews:review": ("filed", [LOGIN, 403, 403, 302, 404, 302, 302]),
+    # Without a reason city staff get the form back; the notice stays as it was.
+    "reviews:reissue_notice": ("filed", [LOGIN, 403, 403, 403, 403, 200, 403]),
+    # Without a file the page asks for one: a comparison changes nothing, for anybody.
+    "verify:notice": ("notice_code", [200] * 7),
     "lifecycle:declare_completion": ("filed", [LOGIN, None, 404, 403, 403, 403, 403]),
     "consortia:record_change": ("filed_change", [LOGIN, None, 404, 403, 403, 403, 403]),
     # City staff get the form back with its errors: the junk POST changes nothing.
@@ -261,6 +268,7 @@ def world(demo_users, settings, tmp_path):
         "api_change": {"pk": change.pk},
         "api_dishonesty_record": {"pk": record.pk},
         "guide": {"slug": "lead-unit"},
+        "notice_code": {"code": notice.verification_code},
     }
 
 
@@ -283,6 +291,7 @@ def state(world):
         list(AnnualReport.objects.order_by("pk").values_list("status", "section_versions", "overall_narrative")),
         ReportEvent.objects.count(),
         ReportComment.objects.count(),
+        list(FilingNotice.objects.values_list("version", "verification_code", "sha256")),
     )
 
 

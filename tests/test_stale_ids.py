@@ -272,6 +272,8 @@ TARGETS = {
     "consortia:delete_draft": _consortium("draft"),
     "reviews:review": _consortium("filed", "returned"),
     "reviews:notice": _consortium("filed"),
+    # filed2 has no notice to reissue: city staff get the form back with the refusal.
+    "reviews:reissue_notice": {"bases": [{"pk": "filed"}], "foreign": {"pk": ["foreign", "filed2"]}},
     # A submission number of another consortium, or of one never submitted (the drafts).
     "consortia:application_form": {
         "bases": [{"pk": "submitted", "number": 1}],
@@ -373,6 +375,7 @@ def snapshot():
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         ProvincialRecognition.objects.count(),
         list(ChangeRecord.objects.order_by("pk").values_list("pk", "membership_id")),
+        list(FilingNotice.objects.order_by("pk").values_list("pk", "version", "verification_code")),
     )
 
 

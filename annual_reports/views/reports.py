@@ -1,15 +1,13 @@
 """One annual report read: as its lead unit sees it (live) or as everybody else does (the last submission), the PDF
 of each submission, city staff's decision and the reviewers' remarks."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.downloads import private_file
+from portal.downloads import rendered_pdf
 from portal.exceptions import DomainError
 
 from ..forms import ReportCommentForm, ReportDecisionForm
@@ -124,4 +122,4 @@ def submission_pdf(request, pk: int, number: int):
         "name": report.consortium.name,
         "number": submission.number,
     }
-    return private_file(io.BytesIO(render_report_pdf(submission)), filename=filename, attachment=False)
+    return rendered_pdf(request, lambda: render_report_pdf(submission), filename=filename)

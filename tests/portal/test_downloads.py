@@ -53,3 +53,22 @@ def test_a_document_uploaded_as_index_html_downloads_as_a_pdf(client, demo_users
     response = client.get(reverse("consortia:document", args=[consortium.pk, document.pk]))
     assert response["Content-Disposition"].endswith('filename="index.html.pdf"')
     assert b"".join(response.streaming_content) == pdf
+
+
+@pytest.mark.django_db
+def test_a_submission_with_a_character_the_fonts_lack_is_refused_with_a_page_naming_it(
+    client, demo_users, settings, tmp_path
+):
+    """Submissions are kept as typed; printing one with an emoji would need a font the portal does not carry, so the
+    form's page says which character instead of a PDF of boxes or an error page."""
+    from tests.factories import submitted_filing
+
+    settings.MEDIA_ROOT = tmp_path
+    lead = demo_users["lead-a"]
+    consortium = submitted_filing(lead_user=lead, name="南京市智能传感😀创新联合体")
+    client.force_login(lead)
+    response = client.get(reverse("consortia:application_form", args=[consortium.pk, 1]))
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "无法生成 PDF" in page and "😀" in page
+    assert "Content-Disposition" not in response
