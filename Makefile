@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench messages docs clean
+.PHONY: install run test lint format bench messages docs mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ bench: install
 # The guides' screenshots (docs/guide/images/), taken by the browser tests from the portal as it is.
 docs: install
 	GUIDE_SCREENSHOTS_DIR=docs/guide/images $(PY) -m pytest -p no:cacheprovider tests/e2e/test_guide_screenshots.py
+
+# mutmut over the business core ([tool.mutmut] in pyproject.toml) against the non-browser suite, then the table of
+# docs/testing.md. APP=reviews checks that app's mutants only, MUTANTS='reviews.services.*' those matching a pattern;
+# results are kept in mutants/, so a second run checks only what changed.
+mutation: install
+	$(VENV)/bin/mutmut run $(if $(MUTANTS),'$(MUTANTS)',$(if $(APP),'$(APP).*'))
+	$(PY) bin/mutation-table.py $(APP)
 
 messages: install
 	$(PY) manage.py makemessages --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*'
