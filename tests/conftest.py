@@ -1,10 +1,67 @@
+import hashlib
+import os
+import sqlite3
 import uuid
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 
 from portal.celery import app as celery_app
 from portal.services import load_reference_data
+
+
+def _migrated_database_snapshot() -> Path | None:
+    """Where `make mutation` keeps the migrated test database (PORTAL_TEST_DB_SNAPSHOT names the folder), named by
+    a digest of every migration, so that a changed migration makes a new one. None when not asked or not SQLite."""
+    from django.apps import apps
+    from django.conf import settings
+
+    folder = os.environ.get("PORTAL_TEST_DB_SNAPSHOT")
+    if not folder or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return None
+    digest = hashlib.sha256()
+    for app in apps.get_app_configs():
+        for migration in sorted(Path(app.path).glob("migrations/*.py")):
+            digest.update(migration.name.encode() + migration.read_bytes())
+    return Path(folder) / f"test-db-{digest.hexdigest()[:16]}.sqlite3"
+
+
+if os.environ.get("PORTAL_TEST_DB_SNAPSHOT"):
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(request, django_test_environment, django_db_blocker):
+        """Mutation testing runs a few tests per mutant, each run in a fresh process; building the test database by
+        every migration would be most of each run's time. The first run saves the migrated in-memory database; the
+        others copy it back, which is the same database without the wait."""
+        from django.conf import settings
+        from django.db import connection
+        from django.test.utils import setup_databases, teardown_databases
+
+        snapshot = _migrated_database_snapshot()
+        with django_db_blocker.unblock():
+            if snapshot is None or not snapshot.exists():
+                db_cfg = setup_databases(verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=[])
+                if snapshot is not None:
+                    snapshot.parent.mkdir(parents=True, exist_ok=True)
+                    partial = snapshot.with_suffix(f".{os.getpid()}")
+                    with sqlite3.connect(partial) as saved:
+                        connection.connection.backup(saved)
+                    saved.close()
+                    partial.replace(snapshot)
+            else:
+                old_name = connection.settings_dict["NAME"]
+                test_name = connection.creation._get_test_db_name()
+                connection.close()
+                settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = test_name
+                connection.ensure_connection()
+                with sqlite3.connect(snapshot) as saved:
+                    saved.backup(connection.connection)
+                saved.close()
+                db_cfg = [(connection, old_name, True)]
+        yield
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=0)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,0 +1,139 @@
+"""`make mutation` (docs/testing.md): the saved test database each mutant's run starts from, and the table it prints."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MARKED_TEST = """
+from django.db import connection
+
+
+def test_the_database_is_the_saved_one(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM saved_marker")
+        assert cursor.fetchone() == ("from the snapshot",)
+"""
+
+PLAIN_TEST = """
+from portal.models import Authority
+
+
+def test_reference_tables_exist(db):
+    assert Authority.objects.count() >= 0
+"""
+
+
+def pytest_command(test_file: Path) -> list[str]:
+    """The suite's fixtures for a test file outside tests/, through a conftest beside it."""
+    (test_file.parent / "conftest.py").write_text("from tests.conftest import *  # noqa: F403\n", encoding="utf-8")
+    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", "pyproject.toml", str(test_file)]
+
+
+def run_pytest(test_file: Path, snapshot_folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        pytest_command(test_file),
+        cwd=ROOT,
+        env={**_env(), "PORTAL_TEST_DB_SNAPSHOT": str(snapshot_folder)},
+        capture_output=True,
+        text=True,
+    )
+
+
+def _env() -> dict[str, str]:
+    """This run's environment on SQLite, the only database the snapshot is kept for."""
+    return {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+
+
+def test_the_first_run_saves_the_migrated_database_and_later_runs_start_from_it(tmp_path):
+    folder = tmp_path / "snapshots"
+    first = tmp_path / "test_plain.py"
+    first.write_text(PLAIN_TEST, encoding="utf-8")
+    result = run_pytest(first, folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (snapshot,) = folder.glob("test-db-*.sqlite3")
+    with sqlite3.connect(snapshot) as saved:
+        applied = saved.execute("SELECT count(*) FROM django_migrations WHERE app = 'reviews'").fetchone()[0]
+        saved.execute("CREATE TABLE saved_marker (note TEXT)")
+        saved.execute("INSERT INTO saved_marker VALUES ('from the snapshot')")
+    saved.close()
+    assert applied == len(list((ROOT / "reviews" / "migrations").glob("0*.py")))
+
+    # The marker exists only in the saved file: a run that rebuilt the database by migrations would not find it.
+    second = tmp_path / "test_marked.py"
+    second.write_text(MARKED_TEST, encoding="utf-8")
+    result = run_pytest(second, folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+    assert list(folder.iterdir()) == [snapshot]
+
+
+def test_without_the_setting_each_run_builds_its_database_by_migrations(tmp_path):
+    marked = tmp_path / "test_marked.py"
+    marked.write_text(MARKED_TEST, encoding="utf-8")
+    result = subprocess.run(
+        pytest_command(marked),
+        cwd=ROOT,
+        env={key: value for key, value in _env().items() if key != "PORTAL_TEST_DB_SNAPSHOT"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "no such table: saved_marker" in result.stdout
+
+
+def write_results(folder: Path, module: str, exit_codes: dict[str, int | None]) -> None:
+    meta = folder / "mutants" / f"{module.replace('.', '/')}.py.meta"
+    meta.parent.mkdir(parents=True, exist_ok=True)
+    meta.write_text(json.dumps({"exit_code_by_key": exit_codes}), encoding="utf-8")
+
+
+def mutation_table(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bin" / "mutation-table.py"), *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_table_counts_each_modules_mutants_by_what_became_of_them(tmp_path):
+    write_results(
+        tmp_path,
+        "reviews.services",
+        {
+            "reviews.services.x_a__mutmut_1": 1,
+            "reviews.services.x_a__mutmut_2": 0,
+            "reviews.services.x_b__mutmut_1": 36,
+        },
+    )
+    write_results(
+        tmp_path, "consortia.states", {"consortia.states.x_c__mutmut_1": 1, "consortia.states.x_c__mutmut_2": 33}
+    )
+    write_results(tmp_path, "portal.jobs", {"portal.jobs.x_d__mutmut_1": None})
+
+    result = mutation_table(tmp_path, "--survivors")
+    lines = result.stdout.splitlines()
+    assert lines[:5] == [
+        "| module | mutants | killed | survived | timed out | no tests | other |",
+        "|---|---|---|---|---|---|---|",
+        "| consortia.states | 2 | 1 | 0 | 0 | 1 | 0 |",
+        "| reviews.services | 3 | 1 | 1 | 1 | 0 | 0 |",
+        "| **total** | 5 | 2 | 1 | 1 | 1 | 0 |",
+    ]
+    # A module with no mutant checked yet is left out; the survivors are named.
+    assert "portal.jobs" not in result.stdout
+    assert lines[-2:] == ["Survivors:", "    reviews.services.x_a__mutmut_2"]
+
+    one_app = mutation_table(tmp_path, "consortia").stdout.splitlines()
+    assert one_app[2:] == ["| consortia.states | 2 | 1 | 0 | 0 | 1 | 0 |", "| **total** | 2 | 1 | 0 | 0 | 1 | 0 |"]
+
+
+def test_the_table_says_what_to_do_before_any_run(tmp_path):
+    result = mutation_table(tmp_path)
+    assert result.returncode == 1
+    assert "run `make mutation` first" in result.stderr
