@@ -11,7 +11,7 @@ from consortia.states import Status
 from portal.exceptions import DomainError
 from portal.models import Notification
 
-from .factories import active_consortium, not_a_pdf, pdf_upload
+from .factories import active_consortium, made, not_a_pdf, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +68,11 @@ def test_the_lead_unit_declares_with_a_summary_and_pdf_attachments(demo_users, c
     [
         ({"summary": "", "attachments": []}, "这个字段是必填项"),
         ({"summary": "已完成。", "attachments": []}, "这个字段是必填项"),
-        ({"summary": "已完成。", "attachments": [not_a_pdf()]}, "不是有效的 PDF"),
+        ({"summary": "已完成。", "attachments": [not_a_pdf]}, "不是有效的 PDF"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_changes_nothing(demo_users, consortium, login, media, data, message):
-    response = login(demo_users["lead-a"]).post(declare_url(consortium), data)
+    response = login(demo_users["lead-a"]).post(declare_url(consortium), made(data))
 
     assert response.status_code == 200
     assert message in response.content.decode()

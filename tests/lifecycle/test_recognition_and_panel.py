@@ -13,7 +13,7 @@ from consortia.models import Consortium, LifecycleDocument, ProvincialRecognitio
 from consortia.states import Status
 from portal.models import Notification
 
-from .factories import active_consortium, not_a_pdf, pdf_upload
+from .factories import active_consortium, made, not_a_pdf, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -81,13 +81,13 @@ def test_an_ended_consortium_can_be_recognised_but_not_a_revoked_one(demo_users,
     [
         ({"recognised_on": ""}, "这个字段是必填项"),
         ({"document": None}, "这个字段是必填项"),
-        ({"document": not_a_pdf()}, "不是有效的 PDF"),
+        ({"document": not_a_pdf}, "不是有效的 PDF"),
         ({"recognised_on": "2099-01-01"}, "认定日期不能晚于今天"),
         ({"recognised_on": "2024-12-31"}, "不能早于市级备案日期"),
     ],
 )
 def test_bad_input_is_refused_and_changes_nothing(demo_users, consortium, login, changes, message):
-    response = login(demo_users["city"]).post(url(consortium), form_data(**changes))
+    response = login(demo_users["city"]).post(url(consortium), form_data(**made(changes)))
 
     assert response.status_code == 200
     assert message in response.content.decode()

@@ -1,6 +1,7 @@
 """Revocation for serious fraud (guideline §5.3): irreversible, with a reason and evidence, and dishonesty records."""
 
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from consortia.states import Status
 from portal.exceptions import DomainError
 from portal.models import AuditEvent, Notification
 
-from .factories import active_consortium, not_a_pdf, organisation, pdf_upload
+from .factories import active_consortium, made, not_a_pdf, organisation, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -99,13 +100,13 @@ def test_the_city_revokes_with_reason_and_evidence_and_the_units_are_recorded(de
         ({"confirm": None}, "请勾选确认：撤销备案不可撤回。"),
         ({"reason": ""}, "这个字段是必填项"),
         ({"evidence": []}, "这个字段是必填项"),
-        ({"evidence": [not_a_pdf("证据.pdf")]}, "不是有效的 PDF"),
+        ({"evidence": [partial(not_a_pdf, "证据.pdf")]}, "不是有效的 PDF"),
         ({"valid_from": "2026-06-01", "valid_until": "2026-05-01"}, "截止日期不能早于起始日期"),
         ({"valid_from": "not a date"}, "输入一个有效的日期"),
     ],
 )
 def test_bad_input_is_refused_and_changes_nothing(demo_users, consortium, login, media, changes, message):
-    response = login(demo_users["city"]).post(url(consortium), form_data(**changes))
+    response = login(demo_users["city"]).post(url(consortium), form_data(**made(changes)))
 
     assert response.status_code == 200
     assert message in response.content.decode()
