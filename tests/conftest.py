@@ -64,6 +64,32 @@ if os.environ.get("PORTAL_TEST_DB_SNAPSHOT"):
             teardown_databases(db_cfg, verbosity=0)
 
 
+# A mutant counts as killed only by its own app's tests (make mutation, docs/testing.md): what an app does is stated
+# where the app is tested, and a run stays within the hour instead of running every page test for every mutant.
+OWN_TESTS_OF_APP = {
+    "consortia": ("tests/consortia/", "tests/workflow/", "tests/lifecycle/", "tests/filing/"),
+    "reviews": ("tests/reviews/",),
+    "annual_reports": ("tests/annual_reports/",),
+    "monitoring": ("tests/monitoring/",),
+    "portal": ("tests/portal/",),
+    "api": ("tests/api/",),
+    "public": ("tests/public/",),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under a mutant (mutmut names it in MUTANT_UNDER_TEST, e.g. ``reviews.services.x_notice_data__mutmut_3``), keep
+    the tests of the mutated app only."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    folders = OWN_TESTS_OF_APP.get(mutant.split(".")[0]) if "__mutmut_" in mutant else None
+    if folders is None:
+        return
+    others = [item for item in items if not item.nodeid.startswith(folders)]
+    if others:
+        config.hook.pytest_deselected(items=others)
+        items[:] = [item for item in items if item.nodeid.startswith(folders)]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_task_queue(tmp_path_factory):
     """Tasks published by tests go to a queue of this run's own, never to the one a developer's worker reads."""

@@ -137,3 +137,24 @@ def test_the_table_says_what_to_do_before_any_run(tmp_path):
     result = mutation_table(tmp_path)
     assert result.returncode == 1
     assert "run `make mutation` first" in result.stderr
+
+
+THREE_APPS_TESTS = ["tests/reviews/test_period.py", "tests/portal/test_uscc.py", "tests/lifecycle/test_jobs.py"]
+
+
+def test_a_mutant_is_tried_against_its_own_apps_tests_only():
+    def collected(mutant: str) -> list[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", *THREE_APPS_TESTS],
+            cwd=ROOT,
+            env={**_env(), "MUTANT_UNDER_TEST": mutant},
+            capture_output=True,
+            text=True,
+        )
+        return sorted({line.split("::")[0] for line in result.stdout.splitlines() if "::" in line})
+
+    assert collected("reviews.services.x_notice_data__mutmut_3") == ["tests/reviews/test_period.py"]
+    assert collected("consortia.lifecycle.jobs.x_expire_consortia__mutmut_1") == ["tests/lifecycle/test_jobs.py"]
+    # Outside a mutant's run (mutmut's stats and clean runs, or make test) every test is kept.
+    assert len(collected("stats")) == 3
+    assert len(collected("")) == 3
