@@ -5,8 +5,8 @@ can take it as it is.
 
     bin/mutation-table.py [APP] [--survivors]
 
-APP (e.g. ``reviews``) keeps that app's modules only; ``--survivors`` lists the surviving mutants after the table
-(``mutmut show NAME`` shows one)."""
+APP (e.g. ``reviews``) keeps that app's modules only; ``--survivors`` lists after the table the surviving mutants and
+those no test of their app calls (``mutmut show NAME`` shows one)."""
 
 import json
 import sys
@@ -65,11 +65,11 @@ def main(argv: list[str]) -> int:
         return 1
     print("\n".join(table(by_module)))
     if survivors_too:
-        print("\nSurvivors:")
-        for statuses in by_module.values():
-            for name, status in statuses.items():
-                if status == "survived":
-                    print(f"    {name}")
+        for heading, wanted in (("Survivors:", "survived"), ("No tests of their app call them:", "no tests")):
+            names = [name for statuses in by_module.values() for name, status in statuses.items() if status == wanted]
+            if names:
+                print("\n" + heading)
+                print("\n".join(f"    {name}" for name in names))
     return 0
 
 

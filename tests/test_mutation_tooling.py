@@ -127,7 +127,13 @@ def test_the_table_counts_each_modules_mutants_by_what_became_of_them(tmp_path):
     ]
     # A module with no mutant checked yet is left out; the survivors are named.
     assert "portal.jobs" not in result.stdout
-    assert lines[-2:] == ["Survivors:", "    reviews.services.x_a__mutmut_2"]
+    assert lines[-5:] == [
+        "Survivors:",
+        "    reviews.services.x_a__mutmut_2",
+        "",
+        "No tests of their app call them:",
+        "    consortia.states.x_c__mutmut_2",
+    ]
 
     one_app = mutation_table(tmp_path, "consortia").stdout.splitlines()
     assert one_app[2:] == ["| consortia.states | 2 | 1 | 0 | 0 | 1 | 0 |", "| **total** | 2 | 1 | 0 | 0 | 1 | 0 |"]
