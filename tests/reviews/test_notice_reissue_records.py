@@ -2,16 +2,20 @@
 the notice come from the consortium as it is, the version a reissue replaces is kept whole, and only the lead unit is
 told, in words that name the version and the reason."""
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from consortia.models import Membership
+from consortia.models import Consortium, Membership
 from portal.exceptions import DomainError
 from portal.models import AuditEvent, Notification
 from reviews.models import FilingNotice, SupersededNotice
+from reviews.notice import render_filing_notice
 from reviews.services import notice_data, reissue_notice, reissue_refusal
 from tests.lifecycle.factories import active_consortium, lead_user, organisation
 from tests.reviews.test_notice_versions import BASE_URL, approve
@@ -148,3 +152,78 @@ def test_a_reissue_without_a_reason_names_the_field_to_fill(approved, demo_users
         reissue_notice(consortium_id=approved.pk, actor=demo_users["city"], reason=" \n")
     assert (refused.value.message, refused.value.field) == ("请填写重新出具的原因。", "reason")
     assert FilingNotice.objects.get(consortium=approved).version == 1
+
+
+def test_a_rerender_prints_the_code_of_its_own_consortiums_notice(approved, demo_users):
+    """Another consortium's notice, issued earlier, is not the one in force here."""
+    other = active_consortium(lead=demo_users["lead-b"], end_date=date(2028, 6, 30))
+    own = FilingNotice.objects.create(consortium=other, file="notices/other.pdf", sha256="0" * 64, size=1)
+    assert notice_data(other).verification_code == own.verification_code != approved.notice.verification_code
+
+
+def test_the_notice_reads_its_members_in_the_same_queries_however_many_there_are(demo_users, reference_data):
+    few = active_consortium(lead=demo_users["lead-a"], end_date=date(2028, 6, 30), members=[organisation()])
+    many = active_consortium(
+        lead=demo_users["lead-b"], end_date=date(2028, 6, 30), members=[organisation() for _ in range(4)]
+    )
+    queries = []
+    for consortium in (few, many):
+        fresh = Consortium.objects.get(pk=consortium.pk)
+        with CaptureQueriesContext(connection) as captured:
+            data = notice_data(fresh, verification_code="GivenCode1234567")
+        queries.append(len(captured))
+        assert len(data.member_names) == consortium.memberships.count()
+    assert queries[0] == queries[1]
+
+
+def test_a_revoked_consortiums_notice_is_not_reissued(approved, demo_users):
+    Consortium.objects.filter(pk=approved.pk).update(status="revoked")
+    approved.refresh_from_db()
+    assert reissue_refusal(demo_users["city"], approved) == "已撤销备案的联合体不再出具备案通知书。"
+    with pytest.raises(DomainError) as refused:
+        reissue_notice(consortium_id=approved.pk, actor=demo_users["city"], reason="更正联合体名称。")
+    assert refused.value.message == "已撤销备案的联合体不再出具备案通知书。"
+    assert FilingNotice.objects.get(consortium=approved).version == 1
+    assert not SupersededNotice.objects.filter(consortium=approved).exists()
+
+
+def test_a_reissue_that_fails_after_writing_its_pdf_leaves_the_notice_and_the_files_as_they_were(
+    approved, demo_users, media, monkeypatch
+):
+    """The outbox refusing the lead unit's message (any failure after the new PDF is written) rolls the reissue back
+    and removes the new file; the failure itself is what the caller sees."""
+    before = FilingNotice.objects.get(consortium=approved)
+    files = sorted(str(path) for path in media.rglob("*.pdf"))
+
+    def outbox_unavailable(**message):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr("reviews.services.notify", outbox_unavailable)
+    with pytest.raises(RuntimeError) as failed:
+        reissue_notice(consortium_id=approved.pk, actor=demo_users["city"], reason="更正联合体名称。")
+    assert str(failed.value) == "outbox unavailable"
+
+    after = FilingNotice.objects.get(consortium=approved)
+    assert (after.version, after.sha256, after.file.name) == (before.version, before.sha256, before.file.name)
+    assert not SupersededNotice.objects.filter(consortium=approved).exists()
+    assert sorted(str(path) for path in media.rglob("*.pdf")) == files
+
+
+def test_a_reissue_keeps_the_replaced_file_and_hash_and_prints_the_new_code(approved, demo_users):
+    """The replaced version keeps its own file, hash and code and names the new code; the new PDF prints the new
+    code, so re-rendering from the facts and the code in force gives its very bytes."""
+    first = FilingNotice.objects.get(consortium=approved)
+    replaced = (first.file.name, first.sha256, first.verification_code)
+    new = reissue_notice(consortium_id=approved.pk, actor=demo_users["city"], reason="更正联合体名称。")
+    new.refresh_from_db()
+
+    kept = SupersededNotice.objects.get(consortium=approved)
+    assert (kept.file.name, kept.sha256, kept.verification_code, kept.superseded_by_code) == (
+        *replaced,
+        new.verification_code,
+    )
+    assert new.verification_code != first.verification_code
+    with new.file.open("rb") as stored:
+        issued = stored.read()
+    assert (new.sha256, new.size) == (hashlib.sha256(issued).hexdigest(), len(issued))
+    assert render_filing_notice(notice_data(approved)) == issued
