@@ -314,3 +314,17 @@ def test_a_declaration_confirmed_already_cannot_be_declined(demo_users, consorti
     assert error.message == "该任务完成申报已办理（已确认完成），请刷新页面查看。"
     declaration.refresh_from_db()
     assert declaration.decision_reason == ""
+
+
+def test_a_second_declaration_after_a_declined_one_is_the_one_confirmed(demo_users, consortium):
+    """A consortium may hold several declarations, one pending: the city's decision is on the one it names."""
+    first = declare(consortium, demo_users["lead-a"])
+    decline_completion(
+        consortium_id=consortium.pk, declaration_id=first.pk, actor=demo_users["city"], reason="缺验收。"
+    )
+    second = declare(consortium, demo_users["lead-a"], summary="补充验收材料后再次申报。")
+
+    confirm_completion(consortium_id=consortium.pk, declaration_id=second.pk, actor=demo_users["city"])
+    states = dict(CompletionDeclaration.objects.filter(consortium=consortium).values_list("pk", "state"))
+    assert states == {first.pk: CompletionDeclaration.State.DECLINED, second.pk: CompletionDeclaration.State.CONFIRMED}
+    assert Consortium.objects.get(pk=consortium.pk).status == Status.COMPLETED

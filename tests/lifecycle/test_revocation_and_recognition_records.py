@@ -454,6 +454,15 @@ def test_a_recognition_keeps_its_date_number_note_and_document_audits_it_and_tel
     ]
 
 
+def test_a_recognition_without_a_document_number_or_note_keeps_both_empty(demo_users, consortium):
+    arguments = {"consortium_id": consortium.pk, "actor": demo_users["city"], "recognised_on": date(2026, 3, 15)}
+    recognition = record_provincial_recognition(**arguments, document=pdf_upload("省级认定通知.pdf"), today=TODAY)
+    recognition.refresh_from_db()
+    assert (recognition.document_number, recognition.note) == ("", "")
+    audit = AuditEvent.objects.get(event_type=AuditEvent.Type.RECORD_CHANGED)
+    assert audit.changes["document_number"] == ""
+
+
 def test_a_recognition_may_be_dated_today_or_the_filing_day_but_not_outside(demo_users, consortium):
     city = demo_users["city"]
     future = refused(recognise, consortium=consortium, actor=city, recognised_on=TODAY + timedelta(days=1))
