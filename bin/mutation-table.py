@@ -17,8 +17,8 @@ from pathlib import Path
 from mutmut.stats import status_by_exit_code
 
 MUTANTS = Path("mutants")
-COLUMNS = ("killed", "survived", "timeout", "no tests")
-HEADINGS = ("module", "mutants", "killed", "survived", "timed out", "no tests", "other")
+COLUMNS = ("killed", "survived", "timeout", "no tests", "not checked")
+HEADINGS = ("module", "mutants", "killed", "survived", "timed out", "no tests", "not checked", "other")
 
 
 def module_of(meta: Path) -> str:

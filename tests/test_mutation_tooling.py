@@ -112,18 +112,24 @@ def test_the_table_counts_each_modules_mutants_by_what_became_of_them(tmp_path):
         },
     )
     write_results(
-        tmp_path, "consortia.states", {"consortia.states.x_c__mutmut_1": 1, "consortia.states.x_c__mutmut_2": 33}
+        tmp_path,
+        "consortia.states",
+        {
+            "consortia.states.x_c__mutmut_1": 1,
+            "consortia.states.x_c__mutmut_2": 33,
+            "consortia.states.x_c__mutmut_3": None,
+        },
     )
     write_results(tmp_path, "portal.jobs", {"portal.jobs.x_d__mutmut_1": None})
 
     result = mutation_table(tmp_path, "--survivors")
     lines = result.stdout.splitlines()
     assert lines[:5] == [
-        "| module | mutants | killed | survived | timed out | no tests | other |",
-        "|---|---|---|---|---|---|---|",
-        "| consortia.states | 2 | 1 | 0 | 0 | 1 | 0 |",
-        "| reviews.services | 3 | 1 | 1 | 1 | 0 | 0 |",
-        "| **total** | 5 | 2 | 1 | 1 | 1 | 0 |",
+        "| module | mutants | killed | survived | timed out | no tests | not checked | other |",
+        "|---|---|---|---|---|---|---|---|",
+        "| consortia.states | 3 | 1 | 0 | 0 | 1 | 1 | 0 |",
+        "| reviews.services | 3 | 1 | 1 | 1 | 0 | 0 | 0 |",
+        "| **total** | 6 | 2 | 1 | 1 | 1 | 1 | 0 |",
     ]
     # A module with no mutant checked yet is left out; the survivors are named.
     assert "portal.jobs" not in result.stdout
@@ -136,7 +142,10 @@ def test_the_table_counts_each_modules_mutants_by_what_became_of_them(tmp_path):
     ]
 
     one_app = mutation_table(tmp_path, "consortia").stdout.splitlines()
-    assert one_app[2:] == ["| consortia.states | 2 | 1 | 0 | 0 | 1 | 0 |", "| **total** | 2 | 1 | 0 | 0 | 1 | 0 |"]
+    assert one_app[2:] == [
+        "| consortia.states | 3 | 1 | 0 | 0 | 1 | 1 | 0 |",
+        "| **total** | 3 | 1 | 0 | 0 | 1 | 1 | 0 |",
+    ]
 
 
 def test_the_table_says_what_to_do_before_any_run(tmp_path):
