@@ -18,7 +18,17 @@ from mutmut.stats import status_by_exit_code
 
 MUTANTS = Path("mutants")
 COLUMNS = ("killed", "survived", "timeout", "no tests", "not checked")
-HEADINGS = ("module", "mutants", "killed", "survived", "timed out", "no tests", "not checked", "other")
+HEADINGS = (
+    "module",
+    "mutants",
+    "killed",
+    "survived",
+    "timed out",
+    "no tests",
+    "not checked",
+    "other",
+    "killed of checked",
+)
 
 
 def module_of(meta: Path) -> str:
@@ -26,16 +36,15 @@ def module_of(meta: Path) -> str:
 
 
 def results(app: str | None) -> dict[str, dict[str, str]]:
-    """Status of each mutant by module, for the modules that had any mutant checked."""
+    """Status of each mutant by module, for the modules that have mutants."""
     by_module = {}
     for meta in sorted(MUTANTS.rglob("*.py.meta")):
         module = module_of(meta)
         if app and module.split(".")[0] != app:
             continue
         exit_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        statuses = {name: status_by_exit_code[code] for name, code in exit_codes.items()}
-        if any(status != "not checked" for status in statuses.values()):
-            by_module[module] = statuses
+        if exit_codes:
+            by_module[module] = {name: status_by_exit_code[code] for name, code in exit_codes.items()}
     return by_module
 
 
@@ -51,7 +60,10 @@ def table(by_module: dict[str, dict[str, str]]) -> list[str]:
     lines = ["| " + " | ".join(HEADINGS) + " |", "|" + "---|" * len(HEADINGS)]
     for module, counts in rows:
         other = counts["mutants"] - sum(counts[column] for column in COLUMNS)
-        cells = [module, counts["mutants"], *(counts[column] for column in COLUMNS), other]
+        checked = counts["mutants"] - counts["not checked"]
+        # A timed-out mutant is a caught one: the tests noticed that something no longer ends.
+        score = f"{100 * (counts['killed'] + counts['timeout']) / checked:.1f} %" if checked else "—"
+        cells = [module, counts["mutants"], *(counts[column] for column in COLUMNS), other, score]
         lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     return lines
 

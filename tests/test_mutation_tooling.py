@@ -124,15 +124,15 @@ def test_the_table_counts_each_modules_mutants_by_what_became_of_them(tmp_path):
 
     result = mutation_table(tmp_path, "--survivors")
     lines = result.stdout.splitlines()
-    assert lines[:5] == [
-        "| module | mutants | killed | survived | timed out | no tests | not checked | other |",
-        "|---|---|---|---|---|---|---|---|",
-        "| consortia.states | 3 | 1 | 0 | 0 | 1 | 1 | 0 |",
-        "| reviews.services | 3 | 1 | 1 | 1 | 0 | 0 | 0 |",
-        "| **total** | 6 | 2 | 1 | 1 | 1 | 1 | 0 |",
+    assert lines[:6] == [
+        "| module | mutants | killed | survived | timed out | no tests | not checked | other | killed of checked |",
+        "|---|---|---|---|---|---|---|---|---|",
+        "| consortia.states | 3 | 1 | 0 | 0 | 1 | 1 | 0 | 50.0 % |",
+        "| portal.jobs | 1 | 0 | 0 | 0 | 0 | 1 | 0 | — |",
+        "| reviews.services | 3 | 1 | 1 | 1 | 0 | 0 | 0 | 66.7 % |",
+        "| **total** | 7 | 2 | 1 | 1 | 1 | 2 | 0 | 60.0 % |",
     ]
-    # A module with no mutant checked yet is left out; the survivors are named.
-    assert "portal.jobs" not in result.stdout
+    # A module with no mutant checked yet has a row and no score; the survivors are named.
     assert lines[-5:] == [
         "Survivors:",
         "    reviews.services.x_a__mutmut_2",
@@ -143,8 +143,8 @@ def test_the_table_counts_each_modules_mutants_by_what_became_of_them(tmp_path):
 
     one_app = mutation_table(tmp_path, "consortia").stdout.splitlines()
     assert one_app[2:] == [
-        "| consortia.states | 3 | 1 | 0 | 0 | 1 | 1 | 0 |",
-        "| **total** | 3 | 1 | 0 | 0 | 1 | 1 | 0 |",
+        "| consortia.states | 3 | 1 | 0 | 0 | 1 | 1 | 0 | 50.0 % |",
+        "| **total** | 3 | 1 | 0 | 0 | 1 | 1 | 0 | 50.0 % |",
     ]
 
 
