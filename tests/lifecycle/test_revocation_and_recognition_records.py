@@ -539,3 +539,25 @@ def test_the_record_list_reads_each_records_unit_consortium_recorder_and_ender_i
         ("南京明月智能装备有限公司", "city", "city"),
         ("南京星河半导体有限公司", "city", None),
     ]
+
+
+def test_pending_declarations_come_by_when_they_were_declared_with_their_unit_and_declarer_in_one_query(
+    demo_users, django_assert_num_queries
+):
+    consortia = [active_consortium(lead=demo_users["lead-a"], end_date=date(2027, 12, day)) for day in (1, 2)]
+    declared = [
+        declare_completion(consortium_id=c.pk, actor=demo_users["lead-a"], summary="完成。", attachments=[pdf_upload()])
+        for c in consortia
+    ]
+    # The one filed second was declared first (a declaration entered again after a repair, say).
+    CompletionDeclaration.objects.filter(pk=declared[1].pk).update(
+        declared_at=declared[0].declared_at - timedelta(days=1)
+    )
+
+    with django_assert_num_queries(1):
+        rows = [
+            (d.pk, d.consortium.lead_organisation.name, d.declared_by.username)
+            for d in pending_declarations(user=demo_users["city"])
+        ]
+    lead = demo_users["lead-a"].organisation.name
+    assert rows == [(declared[1].pk, lead, "lead-a"), (declared[0].pk, lead, "lead-a")]

@@ -7,7 +7,7 @@ import pytest
 from consortia.models import CompletionDeclaration, Consortium, Submission, WorkflowEvent
 from consortia.states import Status
 from consortia.workflow.door import perform_action
-from consortia.workflow.transitions import SYSTEM, TRANSITIONS
+from consortia.workflow.transitions import SYSTEM, TRANSITIONS, action_label
 from portal.exceptions import DomainError
 from portal.models import AuditEvent
 from tests.factories import complete_filing, pdf_upload
@@ -97,3 +97,17 @@ def test_lead_user_of_another_organisation_cannot_act(consortium, demo_users):
     with pytest.raises(DomainError):
         perform_action(consortium_id=consortium.pk, action="withdraw", actor=demo_users["lead-b"])
     assert Consortium.objects.get(pk=consortium.pk).status == Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("action", "words"),
+    [
+        ("submit", "提交备案"),
+        ("recommend", "推荐至市科技局"),
+        ("return", "退回修改"),
+        ("approve", "准予备案"),
+        ("survey", "survey"),
+    ],
+)
+def test_an_action_is_named_in_the_words_of_its_transitions_or_by_itself_if_none_has_it(action, words):
+    assert action_label(action) == words
