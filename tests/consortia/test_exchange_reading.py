@@ -7,7 +7,6 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -38,21 +37,12 @@ from consortia.eligibility.exchange import (
     format_path,
     read_text,
 )
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
-
-
-def example(name: str) -> dict:
-    return parse_document((EXAMPLES / name).read_text(encoding="utf-8"))
+from tests.consortia.test_exchange import EXAMPLES, example, problems
 
 
 @pytest.fixture
 def document():
     return example("enterprise-led-eligible.json")
-
-
-def problems(document) -> list[str]:
-    return [str(problem) for problem in validate_document(document)]
 
 
 def unreadable(name, stdin=None) -> str:
