@@ -173,3 +173,50 @@ def test_a_mutant_is_tried_against_its_own_apps_tests_only():
     # Outside a mutant's run (mutmut's stats and clean runs, or make test) every test is kept.
     assert len(collected("stats")) == 3
     assert len(collected("")) == 3
+
+
+NAME_EVERY_TEST_BACK = """
+import json, sys, tomllib
+import pytest
+
+
+class Names:
+    def pytest_collection_modifyitems(self, items):
+        self.nodeids = [item.nodeid for item in items]
+
+
+with open("pyproject.toml", "rb") as pyproject:
+    selection = tomllib.load(pyproject)["tool"]["mutmut"]["pytest_add_cli_args_test_selection"]
+first, again = Names(), Names()
+quiet = ["-qq", "-p", "no:cacheprovider", "--collect-only"]
+pytest.main(quiet + selection, plugins=[first])
+code = pytest.main(quiet + first.nodeids, plugins=[again])
+json.dump({"code": int(code), "first": first.nodeids, "again": again.nodeids}, sys.stderr)
+"""
+
+
+def test_every_test_keeps_its_name_and_can_be_named_back_to_pytest():
+    """mutmut keeps, from one run to the next, the names of the tests that call each function, and hands them back
+    to pytest in later sessions of its process. A name drawn at random changes between runs; one with a dict's text
+    in brackets is not found by a later session. Either stops the run."""
+
+    def named_back() -> dict:
+        result = subprocess.run([sys.executable, "-c", NAME_EVERY_TEST_BACK], cwd=ROOT, env=_env(), capture_output=True)
+        return json.loads(result.stderr.decode().splitlines()[-1])
+
+    one_run, next_run = named_back(), named_back()
+    assert len(one_run["first"]) > 2000
+    assert (one_run["code"], one_run["again"]) == (0, one_run["first"])
+    assert next_run["first"] == one_run["first"]
+
+
+def test_the_tests_that_swap_the_logs_stream_pass_in_a_second_session_of_one_process():
+    """mutmut's clean run is a second session of the process its stats ran in, when the stream the logging handler
+    was configured with (the first session's captured stdout) is closed."""
+    twice = (
+        "import pytest, sys\n"
+        "args = ['-q', '-p', 'no:cacheprovider', 'tests/portal/test_request_logging.py']\n"
+        "sys.exit(10 * int(pytest.main(args)) + int(pytest.main(args)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", twice], cwd=ROOT, env=_env(), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]

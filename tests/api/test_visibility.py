@@ -95,7 +95,8 @@ CONSORTIUM_FILTERS = [
 
 
 @pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
-@pytest.mark.parametrize("params", CONSORTIUM_FILTERS, ids=str)
+# Named by their query string: a name with brackets (a dict's or a list's text) cannot be given back to pytest.
+@pytest.mark.parametrize("params", CONSORTIUM_FILTERS, ids=lambda params: urlencode(params, doseq=True))
 def test_the_consortia_list_filters_as_the_portfolio_list(api_world, demo_users, role, params):
     user = user_of(demo_users, role)
     query = QueryDict(urlencode(params, doseq=True))  # as the page's request gives it

@@ -13,9 +13,11 @@ def stdout_lines():
     """What the configured stdout handler writes (LOGGING's own handler, filter and formatter), line by line."""
     (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
     written = io.StringIO()
-    previous = handler.setStream(written)
+    # Not setStream, which flushes the stream it replaces: a second pytest session in one process (mutmut's clean run
+    # after its stats run) finds that one closed.
+    previous, handler.stream = handler.stream, written
     yield lambda: [json.loads(line) for line in written.getvalue().splitlines()]
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def request_lines(lines):
