@@ -77,6 +77,9 @@ OWN_TESTS_OF_APP = {
 }
 
 
+SLOW_TEST_SECONDS = 1.0
+
+
 def pytest_collection_modifyitems(config, items):
     """Under a mutant (mutmut names it in MUTANT_UNDER_TEST, e.g. ``reviews.services.x_notice_data__mutmut_3``), keep
     the tests of the mutated app only."""
@@ -88,6 +91,13 @@ def pytest_collection_modifyitems(config, items):
     if others:
         config.hook.pytest_deselected(items=others)
         items[:] = [item for item in items if item.nodeid.startswith(folders)]
+    # mutmut stops at the first failure, so a test of many seconds (a thousand reports written, a command on a
+    # database of its own) is paid by every mutant whose run reaches it: those go last, the rest keep their order.
+    # The seconds are those mutmut's stats run measured, which this process, forked from mutmut's, holds.
+    from mutmut.state import state
+
+    seconds = state().duration_by_test
+    items.sort(key=lambda item: max(seconds.get(item.nodeid, 0.0), SLOW_TEST_SECONDS) - SLOW_TEST_SECONDS)
 
 
 @pytest.fixture(scope="session", autouse=True)

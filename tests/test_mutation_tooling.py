@@ -175,6 +175,45 @@ def test_a_mutant_is_tried_against_its_own_apps_tests_only():
     assert len(collected("")) == 3
 
 
+TIMED_BY_STATS = """
+from mutmut.state import state
+
+state().duration_by_test.update({TIMES})
+"""
+
+
+def test_under_a_mutant_the_tests_of_more_than_a_second_go_last_and_the_others_keep_their_order(tmp_path):
+    def collected(*options: str, mutant: str = "") -> list[str]:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--collect-only",
+                *options,
+                THREE_APPS_TESTS[0],
+            ],
+            cwd=ROOT,
+            env={**_env(), "MUTANT_UNDER_TEST": mutant, "PYTHONPATH": str(tmp_path)},
+            capture_output=True,
+            text=True,
+        )
+        return [line for line in result.stdout.splitlines() if "::" in line]
+
+    in_file_order = collected()
+    slowest, slower, quick = in_file_order[:3]
+    # What mutmut's stats run would have measured, put where the mutant's process finds it.
+    times = {slowest: 30.0, slower: 5.0, quick: 0.9}
+    (tmp_path / "timed_by_stats.py").write_text(TIMED_BY_STATS.replace("{TIMES}", repr(times)), encoding="utf-8")
+
+    timed = collected("-p", "timed_by_stats", mutant="reviews.services.x_notice_data__mutmut_3")
+    assert timed == [*in_file_order[2:], slower, slowest]
+    assert collected("-p", "timed_by_stats", mutant="stats") == in_file_order
+
+
 NAME_EVERY_TEST_BACK = """
 import json, sys, tomllib
 import pytest
