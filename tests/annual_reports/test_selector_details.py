@@ -5,6 +5,7 @@ in the reader's language, and counted again once a report changes; the home page
 from datetime import date
 
 import pytest
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -197,6 +198,23 @@ def test_progress_is_counted_again_once_a_report_changes(demo_users, three_distr
 
     assert (before.overall.by_status["submitted"], before.overall.by_status["accepted"]) == (1, 0)
     assert (after.overall.by_status["submitted"], after.overall.by_status["accepted"]) == (0, 1)
+
+
+def test_progress_is_counted_again_once_a_report_is_gone_though_the_last_change_is_the_same(
+    demo_users, three_districts_and_none
+):
+    """The figures are kept under the number of reports as well as their last change: a report deleted in the
+    database (the portal deletes none) is not counted on."""
+    city = demo_users["city"]
+    before = campaign_progress(three_districts_and_none, user=city)
+    reports = AnnualReport.objects.filter(campaign=three_districts_and_none)
+    last_change = reports.aggregate(last=Max("updated_at"))["last"]
+
+    reports.order_by("updated_at", "pk").first().delete()
+    after = campaign_progress(three_districts_and_none, user=city)
+
+    assert reports.aggregate(last=Max("updated_at"))["last"] == last_change
+    assert (before.overall.total, after.overall.total) == (5, 4)
 
 
 def test_the_report_cards_say_what_waits_and_where_to_go(report, demo_users):
