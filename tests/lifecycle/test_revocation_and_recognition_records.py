@@ -341,6 +341,15 @@ def test_the_record_list_is_newest_first_with_each_records_state(demo_users, lis
     ]
 
 
+def test_records_that_start_on_the_same_day_are_listed_the_last_recorded_first(demo_users):
+    city = demo_users["city"]
+    for name in ["南京先记材料有限公司", "南京后记材料有限公司"]:
+        consortium = active_consortium(lead=lead_user(organisation(name=name)), end_date=date(2027, 12, 31))
+        revoke(consortium, city, valid_from=TODAY - timedelta(days=3))
+
+    assert names(dishonesty_records(user=city, today=TODAY)) == ["南京后记材料有限公司", "南京先记材料有限公司"]
+
+
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
