@@ -7,9 +7,9 @@ import pytest
 from consortia.models import CompletionDeclaration, Consortium, Submission, WorkflowEvent
 from consortia.states import Status
 from consortia.workflow.door import perform_action
-from consortia.workflow.transitions import SYSTEM, TRANSITIONS, action_label
+from consortia.workflow.transitions import SYSTEM, TRANSITIONS, action_label, actions_from
 from portal.exceptions import DomainError
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Role
 from tests.factories import complete_filing, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,18 @@ def test_lead_user_of_another_organisation_cannot_act(consortium, demo_users):
 )
 def test_an_action_is_named_in_the_words_of_its_transitions_or_by_itself_if_none_has_it(action, words):
     assert action_label(action) == words
+
+
+@pytest.mark.parametrize(
+    ("source", "role", "actions"),
+    [
+        (Status.DRAFT, Role.LEAD_UNIT, ["submit", "withdraw"]),
+        (Status.DISTRICT_REVIEW, Role.DISTRICT_OFFICER, ["recommend", "return", "not_recommend"]),
+        (Status.CITY_REVIEW, Role.CITY_STAFF, ["approve", "return", "reject"]),
+        (Status.CITY_REVIEW, Role.LEAD_UNIT, []),
+        (Status.ACTIVE, Role.CITY_STAFF, ["complete", "revoke"]),
+        (Status.ACTIVE, SYSTEM, ["expire"]),
+    ],
+)
+def test_the_buttons_offered_are_the_actions_of_the_state_and_the_role_in_table_order(source, role, actions):
+    assert [transition.action for transition in actions_from(source, role)] == actions
