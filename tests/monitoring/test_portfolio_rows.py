@@ -80,6 +80,19 @@ def test_a_consortium_whose_members_all_left_counts_none(demo_users):
     assert row.members == 0
 
 
+def test_each_row_counts_its_own_current_members(demo_users):
+    lead = demo_users["lead-a"]
+    one = factories.active_consortium(lead=lead, end_date=date(2028, 1, 1), members=[factories.organisation()])
+    three = [factories.organisation() for _ in range(3)]
+    two = factories.active_consortium(lead=lead, end_date=date(2028, 1, 2), members=three)
+    Membership.objects.filter(consortium=two, organisation=three[0]).update(left_on=date(2026, 2, 1))
+    none = factories.active_consortium(lead=lead, end_date=date(2028, 1, 3))
+
+    rows = rows_of(demo_users["city"], pk__in=[one.pk, two.pk, none.pk])
+
+    assert {row.pk: row.members for row in rows} == {one.pk: 1, two.pk: 2, none.pk: 0}
+
+
 def test_a_lead_unit_without_a_jurisdiction_has_no_authority_on_its_row(demo_users):
     lead = factories.lead_user(factories.organisation(name="无属地的牵头单位"))
     consortium = factories.active_consortium(lead=lead, end_date=date(2028, 1, 1))
