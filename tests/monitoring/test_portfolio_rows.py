@@ -68,7 +68,8 @@ def test_a_draft_never_submitted_shows_its_live_facts_to_an_administrator(demo_u
 
     draft = complete_filing(lead_user=demo_users["lead-a"], name="尚未提交的草稿", seed=7660)
     (row,) = rows_of(demo_users["admin"], pk=draft.pk)
-    assert (row.name, row.members_submitted, row.status_label) == ("尚未提交的草稿", None, "草稿")
+    # The code for the API's rows (api.serializers), the label for the list and the sheets.
+    assert (row.name, row.members_submitted, row.status, row.status_label) == ("尚未提交的草稿", None, "draft", "草稿")
     assert row.members == Membership.objects.filter(consortium=draft, left_on__isnull=True).count()
 
 
