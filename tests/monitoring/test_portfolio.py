@@ -12,6 +12,7 @@ from django.urls import reverse
 from consortia.models import Consortium, Membership
 from consortia.states import Status
 from monitoring.views import portfolio as portfolio_view
+from portal.models import IndustryField
 from tests.lifecycle import factories
 
 pytestmark = pytest.mark.django_db
@@ -252,7 +253,10 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(demo_users, login, mo
             built = factories.active_consortium(
                 lead=lead, end_date=date(2028, 1, 1), members=[factories.organisation(), factories.organisation()]
             )
-            Consortium.objects.filter(pk=built.pk).update(technology_kinds=["frontier"])
+            # Each row prints its industry field and its kinds, read with the row.
+            Consortium.objects.filter(pk=built.pk).update(
+                technology_kinds=["frontier"], field=IndustryField.objects.first()
+            )
 
     add(5)
     client.get(URL)  # what the first request of a session reads once (its user, the site's caches)
