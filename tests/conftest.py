@@ -2,6 +2,7 @@ import hashlib
 import os
 import sqlite3
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -91,13 +92,16 @@ def pytest_collection_modifyitems(config, items):
     if others:
         config.hook.pytest_deselected(items=others)
         items[:] = [item for item in items if item.nodeid.startswith(folders)]
-    # mutmut stops at the first failure, so a test of many seconds (a thousand reports written, a command on a
-    # database of its own) is paid by every mutant whose run reaches it: those go last, the rest keep their order.
-    # The seconds are those mutmut's stats run measured, which this process, forked from mutmut's, holds.
+    # mutmut stops at the first failure, so the tests most likely to fail go first: the narrowest, those that call
+    # the fewest of the mutated functions (a rule's unit tests before the pages that run every rule); a test of many
+    # seconds (a thousand reports written, a command on a database of its own) goes last whatever it calls. What each
+    # test calls and how long it took are those of mutmut's stats run, which this process, forked from mutmut's, holds.
     from mutmut.state import state
 
-    seconds = state().duration_by_test
-    items.sort(key=lambda item: max(seconds.get(item.nodeid, 0.0), SLOW_TEST_SECONDS) - SLOW_TEST_SECONDS)
+    stats = state()
+    seconds = stats.duration_by_test
+    breadth = Counter(test for tests in stats.tests_by_mangled_function_name.values() for test in tests)
+    items.sort(key=lambda item: (seconds.get(item.nodeid, 0.0) > SLOW_TEST_SECONDS, breadth[item.nodeid]))
 
 
 @pytest.fixture(scope="session", autouse=True)

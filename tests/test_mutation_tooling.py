@@ -179,10 +179,13 @@ TIMED_BY_STATS = """
 from mutmut.state import state
 
 state().duration_by_test.update({TIMES})
+for test, functions in {CALLS}.items():
+    for function in functions:
+        state().tests_by_mangled_function_name[function].add(test)
 """
 
 
-def test_under_a_mutant_the_tests_of_more_than_a_second_go_last_and_the_others_keep_their_order(tmp_path):
+def test_under_a_mutant_the_narrowest_tests_go_first_and_those_of_more_than_a_second_last(tmp_path):
     def collected(*options: str, mutant: str = "") -> list[str]:
         result = subprocess.run(
             [
@@ -204,13 +207,16 @@ def test_under_a_mutant_the_tests_of_more_than_a_second_go_last_and_the_others_k
         return [line for line in result.stdout.splitlines() if "::" in line]
 
     in_file_order = collected()
-    slowest, slower, quick = in_file_order[:3]
+    slowest, slower, quick, broad, narrow = in_file_order[:5]
     # What mutmut's stats run would have measured, put where the mutant's process finds it.
     times = {slowest: 30.0, slower: 5.0, quick: 0.9}
-    (tmp_path / "timed_by_stats.py").write_text(TIMED_BY_STATS.replace("{TIMES}", repr(times)), encoding="utf-8")
+    calls = {broad: ["f1", "f2", "f3"], narrow: ["f1"], slowest: ["f1"]}
+    plugin = TIMED_BY_STATS.replace("{TIMES}", repr(times)).replace("{CALLS}", repr(calls))
+    (tmp_path / "timed_by_stats.py").write_text(plugin, encoding="utf-8")
 
     timed = collected("-p", "timed_by_stats", mutant="reviews.services.x_notice_data__mutmut_3")
-    assert timed == [*in_file_order[2:], slower, slowest]
+    # Calling nothing mutated counts as narrowest; ties keep the file's order; the slow ones go last whatever they call.
+    assert timed == [quick, *in_file_order[5:], narrow, broad, slower, slowest]
     assert collected("-p", "timed_by_stats", mutant="stats") == in_file_order
 
 
