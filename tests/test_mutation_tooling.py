@@ -157,16 +157,22 @@ def test_the_table_says_what_to_do_before_any_run(tmp_path):
 THREE_APPS_TESTS = ["tests/reviews/test_period.py", "tests/portal/test_uscc.py", "tests/lifecycle/test_jobs.py"]
 
 
+def collected_under(mutant: str, *arguments: str, pythonpath: Path | None = None) -> list[str]:
+    """The test ids pytest collects from ``arguments`` in a process that tries ``mutant``, as mutmut's would."""
+    extra = {"PYTHONPATH": str(pythonpath)} if pythonpath else {}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", *arguments],
+        cwd=ROOT,
+        env={**_env(), "MUTANT_UNDER_TEST": mutant, **extra},
+        capture_output=True,
+        text=True,
+    )
+    return [line for line in result.stdout.splitlines() if "::" in line]
+
+
 def test_a_mutant_is_tried_against_its_own_apps_tests_only():
     def collected(mutant: str) -> list[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", *THREE_APPS_TESTS],
-            cwd=ROOT,
-            env={**_env(), "MUTANT_UNDER_TEST": mutant},
-            capture_output=True,
-            text=True,
-        )
-        return sorted({line.split("::")[0] for line in result.stdout.splitlines() if "::" in line})
+        return sorted({line.split("::")[0] for line in collected_under(mutant, *THREE_APPS_TESTS)})
 
     assert collected("reviews.services.x_notice_data__mutmut_3") == ["tests/reviews/test_period.py"]
     assert collected("consortia.lifecycle.jobs.x_expire_consortia__mutmut_1") == ["tests/lifecycle/test_jobs.py"]
@@ -187,24 +193,7 @@ for test, functions in {CALLS}.items():
 
 def test_under_a_mutant_the_narrowest_tests_go_first_and_those_of_more_than_a_second_last(tmp_path):
     def collected(*options: str, mutant: str = "") -> list[str]:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "--collect-only",
-                *options,
-                THREE_APPS_TESTS[0],
-            ],
-            cwd=ROOT,
-            env={**_env(), "MUTANT_UNDER_TEST": mutant, "PYTHONPATH": str(tmp_path)},
-            capture_output=True,
-            text=True,
-        )
-        return [line for line in result.stdout.splitlines() if "::" in line]
+        return collected_under(mutant, *options, THREE_APPS_TESTS[0], pythonpath=tmp_path)
 
     in_file_order = collected()
     slowest, slower, quick, broad, narrow = in_file_order[:5]
