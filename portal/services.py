@@ -156,46 +156,43 @@ def load_reference_data() -> dict[str, int]:
     Idempotent: a second run leaves the same rows. Entries no longer in a file are deactivated, never deleted,
     because filings refer to them.
     """
-    counts = {}
-    authorities = _read_csv("authorities.csv")
-    for row in authorities:
-        Authority.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "name_zh": row["name_zh"],
-                "name_en": row["name_en"],
-                "kind": row["kind"],
-                "authority_zh": row["authority_zh"],
-                "is_active": True,
-            },
-        )
-    Authority.objects.exclude(code__in=[row["code"] for row in authorities]).update(is_active=False)
-    counts["authorities"] = len(authorities)
+    authorities = [
+        {key: row[key] for key in ("code", "name_zh", "name_en", "kind", "authority_zh")}
+        for row in _read_csv("authorities.csv")
+    ]
+    fields = [
+        {key: row[key] for key in ("code", "name_zh", "name_en", "group")} | {"position": position}
+        for position, row in enumerate(_read_csv("industry-fields.csv"))
+    ]
+    categories = [
+        {key: row[key] for key in ("code", "name_zh", "name_en")} for row in _read_csv("platform-categories.csv")
+    ]
+    return {
+        "authorities": _make_reference_rows(Authority, authorities),
+        "industry_fields": _make_reference_rows(IndustryField, fields),
+        "platform_categories": _make_reference_rows(PlatformCategory, categories),
+    }
 
-    fields = _read_csv("industry-fields.csv")
-    for position, row in enumerate(fields):
-        IndustryField.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "name_zh": row["name_zh"],
-                "name_en": row["name_en"],
-                "group": row["group"],
-                "position": position,
-                "is_active": True,
-            },
-        )
-    IndustryField.objects.exclude(code__in=[row["code"] for row in fields]).update(is_active=False)
-    counts["industry_fields"] = len(fields)
 
-    categories = _read_csv("platform-categories.csv")
-    for row in categories:
-        PlatformCategory.objects.update_or_create(
-            code=row["code"],
-            defaults={"name_zh": row["name_zh"], "name_en": row["name_en"], "is_active": True},
-        )
-    PlatformCategory.objects.exclude(code__in=[row["code"] for row in categories]).update(is_active=False)
-    counts["platform_categories"] = len(categories)
-    return counts
+def _make_reference_rows(model, entries: list[dict]) -> int:
+    """``model``'s active rows become ``entries``, matched by code, in a few statements whatever their number: the
+    test suite loads the reference data for most of its tests, and one query per row was most of their time."""
+    existing = model.objects.in_bulk(field_name="code")
+    new, changed = [], []
+    for entry in entries:
+        values = entry | {"is_active": True}
+        row = existing.get(entry["code"])
+        if row is None:
+            new.append(model(**values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    model.objects.bulk_create(new)
+    if changed:
+        model.objects.bulk_update(changed, fields=[name for name in entries[0] if name != "code"] + ["is_active"])
+    model.objects.exclude(code__in=[entry["code"] for entry in entries]).update(is_active=False)
+    return len(entries)
 
 
 # --- Accounts ----------------------------------------------------------------------------------------------------
