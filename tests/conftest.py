@@ -83,22 +83,47 @@ SLOW_TEST_SECONDS = 1.0
 
 def pytest_collection_modifyitems(config, items):
     """Under a mutant (mutmut names it in MUTANT_UNDER_TEST, e.g. ``reviews.services.x_notice_data__mutmut_3``), keep
-    the tests of the mutated app only."""
-    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
-    folders = OWN_TESTS_OF_APP.get(mutant.split(".")[0]) if "__mutmut_" in mutant else None
-    if folders is None:
+    the tests of the mutated app only, narrowest first; in mutmut's clean run (MUTANT_UNDER_TEST empty), the tests
+    some mutant runs."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST")
+    if mutant is None:
         return
-    others = [item for item in items if not item.nodeid.startswith(folders)]
-    if others:
-        config.hook.pytest_deselected(items=others)
-        items[:] = [item for item in items if item.nodeid.startswith(folders)]
-    # mutmut stops at the first failure, so the tests most likely to fail go first: the narrowest, those that call
-    # the fewest of the mutated functions (a rule's unit tests before the pages that run every rule); a test of many
-    # seconds (a thousand reports written, a command on a database of its own) goes last whatever it calls. What each
-    # test calls and how long it took are those of mutmut's stats run, which this process, forked from mutmut's, holds.
+    # What each test calls and how long it took are those of mutmut's stats run, which this process, forked from
+    # mutmut's, holds (empty in the stats run itself).
     from mutmut.state import state
 
     stats = state()
+    if "__mutmut_" in mutant:
+        own_tests = OWN_TESTS_OF_APP.get(_app(mutant), ())
+        _keep_only(config, items, lambda nodeid: nodeid.startswith(own_tests))
+        _narrowest_first(items, stats)
+    elif mutant == "" and stats.tests_by_mangled_function_name:
+        # The clean run is there to see pass the tests that mutants' verdicts rest on: a test that calls none of its
+        # app's mutated functions (a third of the suite) can kill no mutant.
+        some_mutant_runs = {
+            test
+            for function, tests in stats.tests_by_mangled_function_name.items()
+            for test in tests
+            if test.startswith(OWN_TESTS_OF_APP.get(_app(function), ()))
+        }
+        _keep_only(config, items, some_mutant_runs.__contains__)
+
+
+def _app(dotted_name: str) -> str:
+    return dotted_name.split(".")[0]
+
+
+def _keep_only(config, items, kept) -> None:
+    others = [item for item in items if not kept(item.nodeid)]
+    if others:
+        config.hook.pytest_deselected(items=others)
+        items[:] = [item for item in items if kept(item.nodeid)]
+
+
+def _narrowest_first(items, stats) -> None:
+    """mutmut stops at the first failure, so the tests most likely to fail go first: the narrowest, those that call
+    the fewest of the mutated functions (a rule's unit tests before the pages that run every rule); a test of many
+    seconds (a thousand reports written, a command on a database of its own) goes last whatever it calls."""
     seconds = stats.duration_by_test
     breadth = Counter(test for tests in stats.tests_by_mangled_function_name.values() for test in tests)
     items.sort(key=lambda item: (seconds.get(item.nodeid, 0.0) > SLOW_TEST_SECONDS, breadth[item.nodeid]))

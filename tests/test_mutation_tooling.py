@@ -5,7 +5,10 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+from tests.conftest import OWN_TESTS_OF_APP
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -176,9 +179,16 @@ def test_a_mutant_is_tried_against_its_own_apps_tests_only():
 
     assert collected("reviews.services.x_notice_data__mutmut_3") == ["tests/reviews/test_period.py"]
     assert collected("consortia.lifecycle.jobs.x_expire_consortia__mutmut_1") == ["tests/lifecycle/test_jobs.py"]
-    # Outside a mutant's run (mutmut's stats and clean runs, or make test) every test is kept.
+    # Outside a mutant's run (mutmut's stats run, a clean run before any stats, or make test) every test is kept.
     assert len(collected("stats")) == 3
     assert len(collected("")) == 3
+
+
+def test_mutmut_runs_the_tests_of_the_apps_that_have_mutants_and_no_others():
+    with open(ROOT / "pyproject.toml", "rb") as pyproject:
+        selection = tomllib.load(pyproject)["tool"]["mutmut"]["pytest_add_cli_args_test_selection"]
+    folders = [f"{argument}/" for argument in selection if argument.startswith("tests/")]
+    assert sorted(folders) == sorted(folder for own in OWN_TESTS_OF_APP.values() for folder in own)
 
 
 TIMED_BY_STATS = """
@@ -207,6 +217,24 @@ def test_under_a_mutant_the_narrowest_tests_go_first_and_those_of_more_than_a_se
     # Calling nothing mutated counts as narrowest; ties keep the file's order; the slow ones go last whatever they call.
     assert timed == [quick, *in_file_order[5:], narrow, broad, slower, slowest]
     assert collected("-p", "timed_by_stats", mutant="stats") == in_file_order
+
+
+def test_the_clean_run_sees_pass_the_tests_some_mutant_runs_and_no_others(tmp_path):
+    reviews_tests = collected_under("", THREE_APPS_TESTS[0])
+    portal_tests = collected_under("", THREE_APPS_TESTS[1])
+    calls_own_app, calls_another_app = reviews_tests[:2]
+    calls_own_and_another, *_ = portal_tests
+    calls = {
+        calls_own_app: ["reviews.services.x_notice_data"],
+        calls_another_app: ["portal.services.x_record_audit"],
+        calls_own_and_another: ["reviews.selectors.x_queue", "portal.services.x_record_audit"],
+    }
+    plugin = TIMED_BY_STATS.replace("{TIMES}", "{}").replace("{CALLS}", repr(calls))
+    (tmp_path / "timed_by_stats.py").write_text(plugin, encoding="utf-8")
+
+    clean = collected_under("", "-p", "timed_by_stats", *THREE_APPS_TESTS[:2], pythonpath=tmp_path)
+    # The rest of the reviews file calls nothing mutated, as far as these stats say, so it is left out too.
+    assert clean == [calls_own_app, calls_own_and_another]
 
 
 NAME_EVERY_TEST_BACK = """
