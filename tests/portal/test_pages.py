@@ -88,6 +88,27 @@ def test_seed_demo_creates_every_role_and_is_repeatable(reference_data, settings
 
 
 @pytest.mark.django_db
+def test_seeding_again_resets_a_changed_password_and_account_and_keeps_the_rows(
+    reference_data, django_assert_max_num_queries
+):
+    from portal.demo import DEMO_PASSWORD, seed_demo
+
+    with django_assert_max_num_queries(25):
+        first = {user.username: user.pk for user in seed_demo()}
+    lead = User.objects.get(username="lead-a")
+    lead.set_password("another-password")
+    lead.last_name = "改过的姓名"
+    lead.save()
+    with django_assert_max_num_queries(25):
+        again = {user.username: user.pk for user in seed_demo()}
+    assert again == first
+    lead.refresh_from_db()
+    assert lead.check_password(DEMO_PASSWORD)
+    assert (lead.last_name, lead.organisation.uscc, lead.email) == ("王敏", "91320115MA1Q8W3R2D", "lead-a@example.com")
+    assert all(user.check_password(DEMO_PASSWORD) for user in User.objects.all())
+
+
+@pytest.mark.django_db
 def test_english_browser_still_gets_chinese_until_the_user_switches(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in page
