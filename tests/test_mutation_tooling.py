@@ -282,3 +282,23 @@ def test_the_tests_that_swap_the_logs_stream_pass_in_a_second_session_of_one_pro
     )
     result = subprocess.run([sys.executable, "-c", twice], cwd=ROOT, env=_env(), capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+FAILING_ASSERT = """
+def test_a_wrong_value_is_caught():
+    assert sum([1, 2]) == 4
+"""
+
+
+def test_with_the_arguments_mutmut_adds_a_failing_assert_still_fails_its_test(tmp_path):
+    """Plain asserts (no rewriting) save most of a short mutant's run; a failing one must still fail its test, or
+    every mutant would survive."""
+    with open(ROOT / "pyproject.toml", "rb") as pyproject:
+        arguments = tomllib.load(pyproject)["tool"]["mutmut"]["pytest_add_cli_args"]
+    test_file = tmp_path / "test_failing.py"
+    test_file.write_text(FAILING_ASSERT, encoding="utf-8")
+    result = subprocess.run(
+        [*pytest_command(test_file), *arguments], cwd=ROOT, env=_env(), capture_output=True, text=True
+    )
+    assert "--assert=plain" in arguments
+    assert (result.returncode, "1 failed" in result.stdout) == (1, True), result.stdout
