@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.utils import translation
 
 from portal.celery import app as celery_app
 from portal.services import load_reference_data
@@ -166,6 +167,14 @@ def _no_second_factor_required(settings):
     """Most tests sign city staff and admins in without a second factor; tests/portal/test_two_factor.py and the
     two-factor journey turn it on. The settings fixture changes the process's settings, so a live server sees it too."""
     settings.TWO_FACTOR_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language, whatever ran before it: a page asked for in English leaves
+    English active in the thread (LocaleMiddleware activates a language and nothing deactivates it), and mutmut's
+    clean run puts the tests in an order of its own."""
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -302,3 +302,28 @@ def test_with_the_arguments_mutmut_adds_a_failing_assert_still_fails_its_test(tm
     )
     assert "--assert=plain" in arguments
     assert (result.returncode, "1 failed" in result.stdout) == (1, True), result.stdout
+
+
+LANGUAGE_LEFT_BEHIND = """
+from django.conf import settings
+from django.utils import translation
+
+
+def test_one_that_leaves_english_active():
+    translation.activate("en")
+
+
+def test_the_next_starts_in_the_default_language():
+    assert translation.get_language() == settings.LANGUAGE_CODE
+"""
+
+
+def test_a_test_starts_in_the_default_language_whatever_the_one_before_left_active(tmp_path):
+    """mutmut's clean run orders the tests its own way; a service's Chinese message read in English failed it."""
+    test_file = tmp_path / "test_languages.py"
+    test_file.write_text(LANGUAGE_LEFT_BEHIND, encoding="utf-8")
+    command = pytest_command(test_file)
+    # The star import of pytest_command's conftest leaves out the suite's private fixtures; this one is named.
+    (tmp_path / "conftest.py").write_text("from tests.conftest import _default_language  # noqa: F401\n")
+    result = subprocess.run(command, cwd=ROOT, env=_env(), capture_output=True, text=True)
+    assert "2 passed" in result.stdout, result.stdout
