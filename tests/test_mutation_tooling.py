@@ -12,6 +12,13 @@ from tests.conftest import OWN_TESTS_OF_APP
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
+def mutmut_setting(name: str) -> list[str]:
+    """A setting of ``[tool.mutmut]`` in pyproject.toml."""
+    with open(ROOT / "pyproject.toml", "rb") as pyproject:
+        return tomllib.load(pyproject)["tool"]["mutmut"][name]
+
+
 MARKED_TEST = """
 from django.db import connection
 
@@ -185,8 +192,7 @@ def test_a_mutant_is_tried_against_its_own_apps_tests_only():
 
 
 def test_mutmut_runs_the_tests_of_the_apps_that_have_mutants_and_no_others():
-    with open(ROOT / "pyproject.toml", "rb") as pyproject:
-        selection = tomllib.load(pyproject)["tool"]["mutmut"]["pytest_add_cli_args_test_selection"]
+    selection = mutmut_setting("pytest_add_cli_args_test_selection")
     folders = [f"{argument}/" for argument in selection if argument.startswith("tests/")]
     assert sorted(folders) == sorted(folder for own in OWN_TESTS_OF_APP.values() for folder in own)
 
@@ -293,8 +299,7 @@ def test_a_wrong_value_is_caught():
 def test_with_the_arguments_mutmut_adds_a_failing_assert_still_fails_its_test(tmp_path):
     """Plain asserts (no rewriting) save most of a short mutant's run; a failing one must still fail its test, or
     every mutant would survive."""
-    with open(ROOT / "pyproject.toml", "rb") as pyproject:
-        arguments = tomllib.load(pyproject)["tool"]["mutmut"]["pytest_add_cli_args"]
+    arguments = mutmut_setting("pytest_add_cli_args")
     test_file = tmp_path / "test_failing.py"
     test_file.write_text(FAILING_ASSERT, encoding="utf-8")
     result = subprocess.run(
