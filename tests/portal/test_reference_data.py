@@ -1,5 +1,7 @@
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from portal.models import Authority, IndustryField, PlatformCategory
 
@@ -79,3 +81,17 @@ def test_loading_takes_a_few_statements_per_table_whatever_its_rows(django_asser
         load_reference_data()
     assert Authority.objects.get(code="320115").name_zh == "江宁区"
     assert IndustryField.objects.get(code="third-gen-semiconductors").is_active is True
+
+
+@pytest.mark.django_db
+def test_loading_the_same_data_again_rewrites_no_row():
+    """Only a row whose facts changed is written; the rest of the statements are the reads and, per table, the one
+    that deactivates what the files no longer list."""
+    from portal.services import load_reference_data
+
+    load_reference_data()
+    with CaptureQueriesContext(connection) as queries:
+        load_reference_data()
+    updates = [query["sql"] for query in queries if query["sql"].startswith("UPDATE")]
+    assert len(updates) == 3
+    assert not [sql for sql in updates if "CASE" in sql], updates
