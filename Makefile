@@ -43,7 +43,8 @@ docs: install
 # docs/testing.md. APP=reviews checks that app's mutants only, MUTANTS='reviews.services.*' those matching a pattern;
 # results are kept in mutants/, so a second run checks only what changed.
 mutation: install
-	PORTAL_TEST_DB_SNAPSHOT=$(CURDIR)/var/mutation $(VENV)/bin/mutmut run $(if $(MUTANTS),'$(MUTANTS)',$(if $(APP),'$(APP).*'))
+	PORTAL_TEST_DB_SNAPSHOT=$(CURDIR)/var/mutation PORTAL_MUTATION_KILLERS=$(CURDIR)/mutants/killers \
+		$(VENV)/bin/mutmut run $(if $(MUTANTS),'$(MUTANTS)',$(if $(APP),'$(APP).*'))
 	$(PY) bin/mutation-table.py $(APP)
 
 messages: install

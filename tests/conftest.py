@@ -97,7 +97,7 @@ def pytest_collection_modifyitems(config, items):
     if "__mutmut_" in mutant:
         own_tests = OWN_TESTS_OF_APP.get(_app(mutant), ())
         _keep_only(config, items, lambda nodeid: nodeid.startswith(own_tests))
-        _narrowest_first(items, stats)
+        _likeliest_first(items, stats, _killers(mutant))
     elif mutant == "" and stats.tests_by_mangled_function_name:
         # The clean run is there to see pass the tests that mutants' verdicts rest on: a test that calls none of its
         # app's mutated functions (a third of the suite) can kill no mutant.
@@ -121,13 +121,34 @@ def _keep_only(config, items, kept) -> None:
         items[:] = [item for item in items if kept(item.nodeid)]
 
 
-def _narrowest_first(items, stats) -> None:
-    """mutmut stops at the first failure, so the tests most likely to fail go first: the narrowest, those that call
-    the fewest of the mutated functions (a rule's unit tests before the pages that run every rule); a test of many
-    seconds (a thousand reports written, a command on a database of its own) goes last whatever it calls."""
+def _likeliest_first(items, stats, killers: Path | None) -> None:
+    """mutmut stops at the first failure, so the tests most likely to fail go first: those that killed earlier mutants
+    of the same function, most kills first, then the narrowest, those that call the fewest of the mutated functions (a
+    rule's unit tests before the pages that run every rule); a test of many seconds (a thousand reports written, a
+    command on a database of its own) goes last whatever it calls or killed."""
     seconds = stats.duration_by_test
     breadth = Counter(test for tests in stats.tests_by_mangled_function_name.values() for test in tests)
-    items.sort(key=lambda item: (seconds.get(item.nodeid, 0.0) > SLOW_TEST_SECONDS, breadth[item.nodeid]))
+    kills = Counter(killers.read_text(encoding="utf-8").splitlines()) if killers and killers.exists() else Counter()
+    items.sort(
+        key=lambda item: (seconds.get(item.nodeid, 0.0) > SLOW_TEST_SECONDS, -kills[item.nodeid], breadth[item.nodeid])
+    )
+
+
+def _killers(mutant: str) -> Path | None:
+    """The file that names, a line per kill, the tests that killed mutants of ``mutant``'s function, in the folder
+    PORTAL_MUTATION_KILLERS names (``make mutation`` sets it); None when not asked. Mutants of one function change the
+    same lines, so the test that caught one most often catches the next."""
+    folder = os.environ.get("PORTAL_MUTATION_KILLERS")
+    return Path(folder) / mutant.rsplit("__mutmut_", 1)[0] if folder else None
+
+
+def pytest_runtest_logreport(report):
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if report.failed and "__mutmut_" in mutant and (killers := _killers(mutant)):
+        killers.parent.mkdir(parents=True, exist_ok=True)
+        # One short line appended: the two mutants running at once can share a file without a lock.
+        with killers.open("a", encoding="utf-8") as file:
+            file.write(report.nodeid + "\n")
 
 
 @pytest.fixture(scope="session", autouse=True)

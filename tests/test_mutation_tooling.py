@@ -167,16 +167,23 @@ def test_the_table_says_what_to_do_before_any_run(tmp_path):
 THREE_APPS_TESTS = ["tests/reviews/test_period.py", "tests/portal/test_uscc.py", "tests/lifecycle/test_jobs.py"]
 
 
-def collected_under(mutant: str, *arguments: str, pythonpath: Path | None = None) -> list[str]:
-    """The test ids pytest collects from ``arguments`` in a process that tries ``mutant``, as mutmut's would."""
+def run_under(mutant: str, *arguments: str, pythonpath: Path | None = None, killers: Path | None = None):
+    """pytest on ``arguments`` in a process that tries ``mutant``, as mutmut's would."""
     extra = {"PYTHONPATH": str(pythonpath)} if pythonpath else {}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", *arguments],
+    if killers:
+        extra["PORTAL_MUTATION_KILLERS"] = str(killers)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments],
         cwd=ROOT,
         env={**_env(), "MUTANT_UNDER_TEST": mutant, **extra},
         capture_output=True,
         text=True,
     )
+
+
+def collected_under(mutant: str, *arguments: str, **options) -> list[str]:
+    """The test ids pytest collects from ``arguments`` in a process that tries ``mutant``, in the order it runs them."""
+    result = run_under(mutant, "--collect-only", *arguments, **options)
     return [line for line in result.stdout.splitlines() if "::" in line]
 
 
@@ -223,6 +230,44 @@ def test_under_a_mutant_the_narrowest_tests_go_first_and_those_of_more_than_a_se
     # Calling nothing mutated counts as narrowest; ties keep the file's order; the slow ones go last whatever they call.
     assert timed == [quick, *in_file_order[5:], narrow, broad, slower, slowest]
     assert collected("-p", "timed_by_stats", mutant="stats") == in_file_order
+
+    # Tests that killed earlier mutants of the same function go first, most kills first; the slow ones still last.
+    killers = tmp_path / "killers"
+    killers.mkdir()
+    (killers / "reviews.services.x_notice_data").write_text(
+        "\n".join([broad, in_file_order[5], broad, slowest, slowest, slowest]) + "\n", encoding="utf-8"
+    )
+    (killers / "reviews.services.x_queue").write_text(f"{narrow}\n", encoding="utf-8")
+    mutant = "reviews.services.x_notice_data__mutmut_7"
+    with_killers = collected_under(
+        mutant, "-p", "timed_by_stats", THREE_APPS_TESTS[0], pythonpath=tmp_path, killers=killers
+    )
+    assert with_killers == [broad, in_file_order[5], quick, *in_file_order[6:], narrow, slowest, slower]
+
+
+FAILS_AS_A_MUTANT_WOULD = """
+def pytest_runtest_call(item):
+    if item.nodeid == {NODEID!r}:
+        raise AssertionError("the mutant changed what this test reads")
+"""
+
+
+def test_under_a_mutant_a_failing_test_is_kept_as_a_killer_of_its_function_and_a_passing_one_is_not(tmp_path):
+    passing, failing = collected_under("", THREE_APPS_TESTS[0])[:2]
+    (tmp_path / "fails_one.py").write_text(FAILS_AS_A_MUTANT_WOULD.replace("{NODEID!r}", repr(failing)))
+    killers = tmp_path / "killers"
+    arguments = ("-p", "fails_one", passing, failing)
+
+    result = run_under("reviews.services.x_notice_data__mutmut_3", *arguments, pythonpath=tmp_path, killers=killers)
+    assert "1 failed, 1 passed" in result.stdout, result.stdout[-3000:]
+    assert (killers / "reviews.services.x_notice_data").read_text(encoding="utf-8") == f"{failing}\n"
+    assert [path.name for path in killers.iterdir()] == ["reviews.services.x_notice_data"]
+
+    # Outside a mutant's run (the stats and the clean run, make test) a failure is nobody's killer.
+    (killers / "reviews.services.x_notice_data").unlink()
+    for mutant in ("stats", ""):
+        assert "1 failed" in run_under(mutant, *arguments, pythonpath=tmp_path, killers=killers).stdout
+    assert list(killers.iterdir()) == []
 
 
 def test_the_clean_run_sees_pass_the_tests_some_mutant_runs_and_no_others(tmp_path):
